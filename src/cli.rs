@@ -1,0 +1,79 @@
+//! Command-line arguments (clap types only).
+
+use clap::{Parser, ValueEnum};
+
+use crate::render::Format;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+/// Lint kube-proxy configuration: KubeProxyConfiguration files, kubeadm configs, the
+/// kube-proxy ConfigMap and kube-proxy DaemonSet flags.
+///
+/// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage error
+/// or an input that cannot be read at all.
+#[derive(Debug, Parser)]
+#[command(name = "kp-lint", version, about, long_about)]
+pub struct Args {
+    /// Files or directories to lint (`-` reads standard input). Directories are searched for
+    /// *.yaml and *.yml files.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// When to use colour in human output (NO_COLOR in the environment means never).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Exit with status 1 when a finding of this severity or higher is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Kubernetes release whose kube-proxy rules apply (`1.36`, `v1.36.2`). Without it, a kubeadm
+    /// `kubernetesVersion` in the same file is used, else 1.37, the newest release kp-lint knows.
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+
+    /// Name to show for standard input.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Largest file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_file_size: u64,
+
+    /// Deepest nesting of YAML collections.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_depth: usize,
+
+    /// Most YAML nodes one document may expand to through aliases.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_nodes: usize,
+
+    /// Width of human output (default: the terminal's, or 100).
+    #[arg(long, value_name = "COLUMNS")]
+    pub width: Option<usize>,
+
+    /// Print the documentation of a rule (code or name) and exit.
+    #[arg(long, value_name = "RULE", conflicts_with = "paths")]
+    pub explain: Option<String>,
+
+    /// List every rule and exit.
+    #[arg(long, conflicts_with = "paths")]
+    pub list_rules: bool,
+}

@@ -1,0 +1,183 @@
+//! Findings: what a rule reports, with where, why and how to fix. Rendered through miette.
+
+use serde::Serialize;
+use std::fmt;
+
+use crate::rules::Rule;
+use crate::source::yaml::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary location: the other half of a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One finding in one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    /// Primary location (byte range in the file's text); `None` for whole-file findings
+    /// without a position.
+    pub span: Option<Span>,
+    /// Text of the primary label.
+    pub label: Option<String>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    /// Config field as a v1alpha1 dot path (`ipvs.minSyncPeriod`).
+    pub path: Option<String>,
+    /// Index (0-based) of the YAML document in the file.
+    pub document: Option<usize>,
+    /// What the document is (`KubeProxyConfiguration`, `ConfigMap kube-system/kube-proxy`, …).
+    pub origin: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static Rule, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            span: None,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            path: None,
+            document: None,
+            origin: None,
+        }
+    }
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.label = Some(text.into());
+        self
+    }
+    pub fn also(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: text.into(),
+        });
+        self
+    }
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+    pub fn path(mut self, p: impl Into<String>) -> Self {
+        self.path = Some(p.into());
+        self
+    }
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.severity = s;
+        self
+    }
+    pub fn document(mut self, index: usize, origin: impl Into<String>) -> Self {
+        self.document = Some(index);
+        self.origin = Some(origin.into());
+        self
+    }
+}
+
+/// A finding together with its file, ready for miette's renderers.
+pub struct Report<'a> {
+    pub finding: &'a Finding,
+    pub source: miette::NamedSource<String>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Report")
+            .field("finding", self.finding)
+            .finish()
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!(
+            "{}({})",
+            self.finding.rule.code, self.finding.rule.name
+        )))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let docs = self.finding.rule.docs_path();
+        Some(Box::new(match &self.finding.help {
+            Some(h) => format!("{h}\ndocs: {docs}"),
+            None => format!("docs: {docs}"),
+        }))
+    }
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        None
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.finding
+            .span
+            .map(|_| &self.source as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.finding.span?;
+        let mut v = vec![miette::LabeledSpan::new_primary_with_span(
+            self.finding.label.clone(),
+            (span.start, span.len()),
+        )];
+        for l in &self.finding.labels {
+            v.push(miette::LabeledSpan::new_with_span(
+                Some(l.message.clone()),
+                (l.span.start, l.span.len()),
+            ));
+        }
+        Some(Box::new(v.into_iter()))
+    }
+}

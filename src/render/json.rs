@@ -1,0 +1,168 @@
+//! JSON output: the contract in schemas/output.schema.json, described in docs/output.md.
+
+use serde::Serialize;
+
+use super::{Run, position};
+use crate::diagnostic::Severity;
+
+/// Bumped when a field is removed or changes meaning; additions keep the version.
+pub const OUTPUT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    files: Vec<FileOut<'a>>,
+    findings: Vec<FindingOut<'a>>,
+    unreadable: Vec<Unreadable<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    files: usize,
+    configurations: usize,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    file: &'a str,
+    skipped: bool,
+    configurations: Vec<ConfigOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConfigOut<'a> {
+    document: usize,
+    origin: &'a str,
+    kubernetes_version: String,
+    kubernetes_version_source: crate::lint::ReleaseSource,
+}
+
+#[derive(Serialize)]
+struct LabelOut<'a> {
+    message: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    message: &'a str,
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    path: Option<&'a str>,
+    help: Option<&'a str>,
+    document: Option<usize>,
+    origin: Option<&'a str>,
+    labels: Vec<LabelOut<'a>>,
+    docs: String,
+}
+
+#[derive(Serialize)]
+struct Unreadable<'a> {
+    file: &'a str,
+    message: &'a str,
+}
+
+pub fn render(run: &Run<'_>) -> String {
+    let mut findings = Vec::new();
+    let mut files = Vec::new();
+    for report in run.reports {
+        files.push(FileOut {
+            file: &report.file.name,
+            skipped: report.file.skipped,
+            configurations: report
+                .configs
+                .iter()
+                .map(|c| ConfigOut {
+                    document: c.document,
+                    origin: &c.describe,
+                    kubernetes_version: c.release.to_string(),
+                    kubernetes_version_source: c.release_source,
+                })
+                .collect(),
+        });
+        for f in &report.findings {
+            let pos = position(report, f);
+            let text = &report.file.text;
+            let labels = f
+                .labels
+                .iter()
+                .map(|l| {
+                    let (sl, sc) = report.file.lines.position(text, l.span.start);
+                    let (el, ec) = report.file.lines.position(text, l.span.end);
+                    LabelOut {
+                        message: &l.message,
+                        line: sl,
+                        column: sc,
+                        end_line: el,
+                        end_column: ec,
+                    }
+                })
+                .collect();
+            findings.push(FindingOut {
+                code: f.rule.code,
+                name: f.rule.name,
+                severity: f.severity,
+                message: &f.message,
+                file: &report.file.name,
+                line: pos.map(|p| p.0.0),
+                column: pos.map(|p| p.0.1),
+                end_line: pos.map(|p| p.1.0),
+                end_column: pos.map(|p| p.1.1),
+                path: f.path.as_deref().filter(|p| !p.is_empty()),
+                help: f.help.as_deref(),
+                document: f.document,
+                origin: f.origin.as_deref(),
+                labels,
+                docs: f.rule.docs_path(),
+            });
+        }
+    }
+    let out = Output {
+        version: OUTPUT_VERSION,
+        tool: Tool {
+            name: "kp-lint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            errors: run.count(Severity::Error),
+            warnings: run.count(Severity::Warning),
+            infos: run.count(Severity::Info),
+            files: run.reports.len(),
+            configurations: run.reports.iter().map(|r| r.configs.len()).sum(),
+        },
+        files,
+        findings,
+        unreadable: run
+            .unreadable
+            .iter()
+            .map(|e| Unreadable {
+                file: &e.path,
+                message: &e.message,
+            })
+            .collect(),
+    };
+    let mut s =
+        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

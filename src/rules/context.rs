@@ -1,0 +1,145 @@
+//! What a rule sees: one kube-proxy configuration, the release whose rules apply, the
+//! knowledge base, and kube-proxy's defaulting.
+
+use serde_json::Value;
+
+use crate::diagnostic::Finding;
+use crate::go;
+use crate::kb::{Kb, Release};
+use crate::rules::Rule;
+use crate::source::ProxyConfig;
+use crate::source::yaml::Span;
+
+pub struct Ctx<'a> {
+    pub cfg: &'a ProxyConfig,
+    pub release: Release,
+    pub kb: &'static Kb,
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(cfg: &'a ProxyConfig, release: Release, kb: &'static Kb) -> Self {
+        Ctx {
+            cfg,
+            release,
+            kb,
+            findings: Vec::new(),
+        }
+    }
+
+    /// The value as written (None when absent or null).
+    pub fn value(&self, path: &str) -> Option<&'a Value> {
+        self.cfg.get(path)
+    }
+
+    pub fn str(&self, path: &str) -> Option<&'a str> {
+        self.value(path).and_then(Value::as_str)
+    }
+
+    pub fn int(&self, path: &str) -> Option<i64> {
+        self.value(path).and_then(Value::as_i64)
+    }
+
+    /// A duration as written, in nanoseconds (None when absent or not a valid duration; the
+    /// wrong-type rule reports those).
+    pub fn duration(&self, path: &str) -> Option<i128> {
+        match self.value(path)? {
+            Value::String(s) => go::parse_duration(s),
+            _ => None,
+        }
+    }
+
+    /// Whether kube-proxy's defaulting replaces this field's value (absent, null, or a zero value
+    /// of a field that defaults.go tests with `== 0`).
+    pub fn is_defaulted(&self, path: &str) -> bool {
+        let Some(v) = self.value(path) else {
+            return true;
+        };
+        let zero_is_unset = self.kb.field(path).is_some_and(|f| f.zero_is_unset);
+        zero_is_unset
+            && match v {
+                Value::String(s) => s.is_empty() || go::parse_duration(s) == Some(0),
+                Value::Number(n) => n.as_f64() == Some(0.0),
+                _ => false,
+            }
+    }
+
+    /// The duration kube-proxy ends up with after defaulting (None if invalid or no default).
+    pub fn effective_duration(&self, path: &str) -> Option<i128> {
+        if self.is_defaulted(path) {
+            let d = self.kb.field(path)?.default.as_deref()?;
+            return go::parse_duration(d);
+        }
+        self.duration(path)
+    }
+
+    /// The proxy mode as written (`""` when unset).
+    pub fn mode(&self) -> &'a str {
+        self.str("mode").unwrap_or("")
+    }
+
+    /// The section whose sync periods and masqueradeAll kube-proxy reads since 1.31
+    /// (pkg/proxy/apis/config/v1alpha1/conversion.go).
+    pub fn active_section(&self) -> &'static str {
+        match self.mode() {
+            "ipvs" => "ipvs",
+            "nftables" => "nftables",
+            _ => "iptables",
+        }
+    }
+
+    /// The sections whose sync periods kube-proxy validates in the target release.
+    pub fn sync_sections(&self) -> Vec<&'static str> {
+        let v = &self.kb.releases.validation;
+        if self.release.at_least(&v.sync_active_section_only_since) {
+            return vec![self.active_section()];
+        }
+        let mut s = vec!["iptables"];
+        match self.mode() {
+            "ipvs" => s.push("ipvs"),
+            "nftables" => s.push("nftables"),
+            _ => {}
+        }
+        s
+    }
+
+    pub fn span(&self, path: &str) -> Span {
+        self.cfg.span(path)
+    }
+
+    pub fn key_span(&self, path: &str) -> Span {
+        self.cfg.key_span(path)
+    }
+
+    /// A finding at a field's value, with its path and document filled in.
+    pub fn at(&self, rule: &'static Rule, path: &str, message: impl Into<String>) -> Finding {
+        Finding::new(rule, message)
+            .at(self.span(path))
+            .path(path)
+            .document(self.cfg.document, self.cfg.describe.clone())
+    }
+
+    /// A finding about the document as a whole.
+    pub fn at_doc(&self, rule: &'static Rule, message: impl Into<String>) -> Finding {
+        let span = self.cfg.doc_span;
+        Finding::new(rule, message)
+            .at(Span::new(span.start, span.start))
+            .document(self.cfg.document, self.cfg.describe.clone())
+    }
+
+    pub fn emit(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    /// Strings of a list field with their index.
+    pub fn strings(&self, path: &str) -> Vec<(usize, &'a str)> {
+        match self.value(path) {
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_str().map(|s| (i, s)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}

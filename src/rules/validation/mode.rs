@@ -1,0 +1,116 @@
+//! KP101.
+use crate::rules::Ctx;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a `mode` kube-proxy on Linux refuses in the target release: an unknown name
+    /// (modes are case-sensitive: `IPVS` is not `ipvs`), `userspace` from 1.26, `nftables`
+    /// before 1.29, or `nftables` in 1.29–1.30 without `featureGates: {NFTablesProxyMode: true}`.
+    /// `kernelspace` is the Windows mode and is accepted (the file is taken to be a Windows
+    /// configuration).
+    ///
+    /// ## Why it matters
+    /// kube-proxy exits at start-up: `must be iptables, ipvs, nftables or blank (blank means the
+    /// best-available proxy [currently iptables])`. Since 1.26 an unusable mode is an error, not
+    /// a fallback to iptables.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// mode: IPVS
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```yaml
+    /// mode: ipvs
+    /// ```
+    ///
+    /// ## References
+    /// - kubernetes/kubernetes pkg/proxy/apis/config/validation/validation.go
+    ///   (`validateProxyMode`, `validateProxyModeLinux`)
+    /// - kubernetes/kube-proxy config/v1alpha1/types.go diff 1.25→1.26 (userspace removed)
+    /// - KEP-3866 (nftables: alpha 1.29 behind `NFTablesProxyMode`, beta 1.31, GA 1.33)
+    pub static RULE = {
+        code: "KP101",
+        name: "invalid-proxy-mode",
+        category: Validation,
+        severity: Error,
+        summary: "kube-proxy refuses this proxy mode in the target release",
+    }
+}
+
+pub fn check(cx: &mut Ctx<'_>) {
+    let m = cx.mode();
+    if m.is_empty() {
+        return;
+    }
+    let r = cx.release;
+    let valid: Vec<&str> = cx
+        .kb
+        .releases
+        .mode
+        .iter()
+        .filter(|md| {
+            !md.windows_only
+                && r.at_least(&md.since)
+                && md.removed.is_none_or(|rm| !r.at_least(&rm))
+        })
+        .map(|md| md.name.as_str())
+        .collect();
+    let list = valid.join(", ");
+    let msg = match cx.kb.mode(m) {
+        None => {
+            let help = match cx.kb.mode(&m.to_lowercase()) {
+                Some(md) => format!("mode names are case-sensitive: write `{}`", md.name),
+                None => format!("use one of {list}, or leave mode empty for iptables"),
+            };
+            let f = cx
+                .at(&RULE, "mode", format!("unknown proxy mode {m:?}"))
+                .label(format!("must be {list} or blank"))
+                .help(help);
+            cx.emit(f);
+            return;
+        }
+        Some(md) if md.windows_only => return,
+        Some(md) if !r.at_least(&md.since) => {
+            format!("mode {m:?} does not exist before Kubernetes {}", md.since)
+        }
+        Some(md) if md.removed.is_some_and(|rm| r.at_least(&rm)) => format!(
+            "mode {m:?} was removed in Kubernetes {}",
+            md.removed.unwrap()
+        ),
+        Some(md) => match (&md.gate, md.gate_until) {
+            (Some(gate), Some(until)) if !r.at_least(&until) => {
+                let on = cx
+                    .value("featureGates")
+                    .and_then(|g| g.get(gate.as_str()))
+                    .and_then(|v| v.as_bool())
+                    == Some(true);
+                if on {
+                    return;
+                }
+                let f = cx
+                    .at(
+                        &RULE,
+                        "mode",
+                        format!("mode {m:?} needs the {gate} feature gate in Kubernetes {r}"),
+                    )
+                    .label("refused while the gate is off")
+                    .help(format!(
+                        "add `featureGates: {{{gate}: true}}`, or upgrade to {until} or later where it is on by default"
+                    ));
+                cx.emit(f);
+                return;
+            }
+            _ => return,
+        },
+    };
+    let f = cx
+        .at(
+            &RULE,
+            "mode",
+            format!("{msg}; kube-proxy {r} refuses to start"),
+        )
+        .label(format!("must be {list} or blank"))
+        .help(format!("use one of {list}"));
+    cx.emit(f);
+}

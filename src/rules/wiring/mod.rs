@@ -1,0 +1,9 @@
+//! KP7xx: how kube-proxy is deployed — command-line flags, their precedence over `--config`,
+//! and kubeadm's handling of the configuration.
+
+mod cluster_cidr_mismatch;
+pub mod deprecated_flag;
+pub mod flag_ignored;
+pub mod unknown_flag;
+
+pub use cluster_cidr_mismatch::KUBEADM_CLUSTER_CIDR_MISMATCH;

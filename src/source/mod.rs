@@ -1,0 +1,619 @@
+//! Every input becomes documents with byte spans, and the documents that carry kube-proxy
+//! settings become [`ProxyConfig`]s whose spans point into the file the user gave.
+
+pub mod embed;
+pub mod flags;
+pub mod text;
+pub mod yaml;
+
+use crate::diagnostic::Finding;
+use crate::kb::{Release, kb};
+use crate::limits::Limits;
+use crate::model::{self, DecodeIssue, FieldSpan, Located, Path};
+use crate::rules::{input, wiring};
+use embed::OffsetMap;
+use serde_json::Value;
+use text::{Encoding, LineIndex, TextError};
+use yaml::{Document, Node, Span};
+
+/// Where a kube-proxy configuration was found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// A standalone `KubeProxyConfiguration` document (also inside a kubeadm file).
+    File,
+    /// `data."config.conf"` of a ConfigMap.
+    ConfigMap { name: String, key: String },
+    /// Command-line flags of a kube-proxy container.
+    Flags {
+        workload: String,
+        container: String,
+        /// The value of `--config`, when given: flags that map to config fields are then ignored.
+        config_flag: Option<String>,
+    },
+}
+
+/// A kube-proxy configuration as kube-proxy would decode it, with spans into the user's file.
+#[derive(Debug, Clone)]
+pub struct ProxyConfig {
+    pub document: usize,
+    pub doc_span: Span,
+    pub origin: Origin,
+    /// Human description of the document (`KubeProxyConfiguration`, `ConfigMap kube-system/kube-proxy`).
+    pub describe: String,
+    pub data: Located,
+    /// The file's kubeadm `kubernetesVersion`, if any.
+    pub kubeadm_release: Option<(Release, Span)>,
+    /// kubeadm `networking.podSubnet` (kubeadm copies it into an empty `clusterCIDR`).
+    pub pod_subnet: Option<(String, Span)>,
+    /// The command-line flags, for configurations read from a container.
+    pub flags: Vec<flags::FlagUse>,
+}
+
+impl ProxyConfig {
+    /// The value of a field as the user wrote it (after YAML decoding).
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        self.data.get(path).filter(|v| !v.is_null())
+    }
+
+    /// Span of a field's value; falls back to the nearest parent that has one.
+    pub fn span(&self, path: &str) -> Span {
+        self.field_span(&Path::parse(path)).value
+    }
+
+    /// Span of a field's key, or of its value where it has no key.
+    pub fn key_span(&self, path: &str) -> Span {
+        let fs = self.field_span(&Path::parse(path));
+        fs.key.unwrap_or(fs.value)
+    }
+
+    pub fn field_span(&self, path: &Path) -> FieldSpan {
+        let mut p = Some(path.clone());
+        while let Some(cur) = p {
+            if let Some(s) = self.data.spans.get(&cur) {
+                return *s;
+            }
+            p = cur.parent();
+        }
+        FieldSpan {
+            key: None,
+            value: self.doc_span,
+        }
+    }
+
+    /// Whether the flags of this config are dead because `--config` replaces them.
+    pub fn flags_replaced_by_file(&self) -> bool {
+        matches!(
+            &self.origin,
+            Origin::Flags {
+                config_flag: Some(_),
+                ..
+            }
+        )
+    }
+}
+
+/// One input file, read and split into documents.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The name shown to users (the path as given, or `<stdin>`).
+    pub name: String,
+    pub text: String,
+    pub encoding: Encoding,
+    pub lines: LineIndex,
+    pub documents: Vec<Document>,
+    /// Findings about the input itself (syntax, encoding, limits, versions, flags).
+    pub findings: Vec<Finding>,
+    pub configs: Vec<ProxyConfig>,
+    /// The file looked like a template and was not analysed.
+    pub skipped: bool,
+}
+
+/// Read bytes into a [`SourceFile`]. Never fails: what cannot be read becomes a finding.
+pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
+    let mut file = SourceFile {
+        name: name.to_string(),
+        text: String::new(),
+        encoding: Encoding::Utf8,
+        lines: LineIndex::new(""),
+        documents: Vec::new(),
+        findings: Vec::new(),
+        configs: Vec::new(),
+        skipped: false,
+    };
+    match text::decode(bytes, limits) {
+        Ok((t, enc)) => {
+            file.text = t;
+            file.encoding = enc;
+        }
+        Err(e) => {
+            file.findings.push(text_error_finding(bytes, &e));
+            // Show the readable prefix so the location can be rendered.
+            let upto = match e {
+                TextError::Binary { offset }
+                | TextError::InvalidUtf8 { offset }
+                | TextError::InvalidUtf16 { offset } => offset,
+                TextError::TooLarge { .. } => 0,
+            };
+            file.text =
+                String::from_utf8_lossy(&bytes[..upto.min(bytes.len()).min(4096)]).into_owned();
+            file.lines = LineIndex::new(&file.text);
+            if let Some(f) = file.findings.last_mut() {
+                f.span = if upto > 0 && upto <= file.text.len() {
+                    Some(Span::new(
+                        upto.min(file.text.len()),
+                        upto.min(file.text.len()),
+                    ))
+                } else {
+                    None
+                };
+            }
+            return file;
+        }
+    }
+    file.lines = LineIndex::new(&file.text);
+    file.documents = yaml::parse_stream(&file.text, limits);
+    let templated = looks_templated(&file.text);
+    if templated && file.documents.iter().any(|d| d.error.is_some()) {
+        file.skipped = true;
+        let at = first_marker(&file.text);
+        file.findings.push(
+            Finding::new(
+                &input::TEMPLATE_SKIPPED,
+                "file contains template markers and is not plain YAML; skipped",
+            )
+            .at(Span::new(at, at + 2))
+            .label("template marker")
+            .help("lint the rendered output instead (for example `helm template … | kp-lint -`)"),
+        );
+        return file;
+    }
+    let docs = std::mem::take(&mut file.documents);
+    let mut ctx = FileContext::default();
+    for d in &docs {
+        if let Some(root) = &d.root {
+            scan_kubeadm(&mut file, d, root, &mut ctx);
+        }
+    }
+    for d in &docs {
+        if let Some(err) = &d.error {
+            let rule = if err.limit {
+                &input::INPUT_LIMIT
+            } else {
+                &input::YAML_SYNTAX
+            };
+            file.findings.push(
+                Finding::new(rule, format!("invalid YAML: {}", err.message))
+                    .at(Span::new(err.offset, err.offset))
+                    .label("here")
+                    .document(d.index, "YAML document"),
+            );
+            continue;
+        }
+        if let Some(root) = &d.root {
+            detect(&mut file, d, root, &ctx, limits, 0);
+        }
+    }
+    file.documents = docs;
+    let templated_field = file
+        .configs
+        .iter()
+        .find_map(|c| template_path(&c.data.value, &Path::root()).map(|p| c.field_span(&p).value));
+    if let Some(span) = templated_field {
+        {
+            file.configs.clear();
+            file.skipped = true;
+            file.findings.clear();
+            file.findings.push(
+                Finding::new(
+                    &input::TEMPLATE_SKIPPED,
+                    "kube-proxy settings contain template markers or placeholders; skipped",
+                )
+                .at(span)
+                .label("template marker")
+                .help(
+                    "lint the rendered output instead (for example `helm template … | kp-lint -`)",
+                ),
+            );
+        }
+    }
+    file
+}
+
+/// Template syntaxes: Helm/Go and Jinja (`{{ }}`, `{% %}`), Terraform (`${ }`, `%{ }`).
+const TEMPLATE_MARKERS: &[&str] = &["{{", "{%", "${", "%{"];
+
+fn looks_templated(t: &str) -> bool {
+    (t.contains("{{") && t.contains("}}"))
+        || (t.contains("{%") && t.contains("%}"))
+        || t.contains("${")
+        || t.contains("%{")
+}
+
+fn first_marker(t: &str) -> usize {
+    TEMPLATE_MARKERS
+        .iter()
+        .filter_map(|m| t.find(m))
+        .min()
+        .unwrap_or(0)
+}
+
+/// The first field whose value is a template expression or placeholder.
+fn template_path(v: &Value, path: &Path) -> Option<Path> {
+    match v {
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| template_path(x, &path.index(i))),
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            if is_template_value(&Value::String(k.clone())) {
+                Some(path.key(k))
+            } else {
+                template_path(x, &path.key(k))
+            }
+        }),
+        other => is_template_value(other).then(|| path.clone()),
+    }
+}
+
+/// A value that is a template expression or a documentation placeholder (`<CIDR>`).
+fn is_template_value(v: &Value) -> bool {
+    match v {
+        Value::String(s) => {
+            TEMPLATE_MARKERS.iter().any(|m| s.contains(m))
+                || (s.len() > 2
+                    && s.starts_with('<')
+                    && s.ends_with('>')
+                    && s[1..s.len() - 1]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        }
+        Value::Array(a) => a.iter().any(is_template_value),
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, v)| is_template_value(&Value::String(k.clone())) || is_template_value(v)),
+        _ => false,
+    }
+}
+
+fn text_error_finding(bytes: &[u8], e: &TextError) -> Finding {
+    match e {
+        TextError::TooLarge { size, limit } => Finding::new(
+            &input::INPUT_LIMIT,
+            format!("file is {size} bytes, larger than the {limit}-byte limit; not read"),
+        )
+        .help("kube-proxy configurations are a few KiB; raise the limit with --max-file-size if this file is meant to be linted"),
+        TextError::Binary { offset } => {
+            let (l, c) = text::byte_position(bytes, *offset);
+            Finding::new(
+                &input::UNREADABLE_TEXT,
+                format!("binary data (a NUL byte at line {l}, column {c}); not YAML"),
+            )
+            .help("kube-proxy reads UTF-8 or UTF-16 YAML; exclude this file from linting")
+        }
+        TextError::InvalidUtf8 { offset } => {
+            let (l, c) = text::byte_position(bytes, *offset);
+            Finding::new(
+                &input::UNREADABLE_TEXT,
+                format!("invalid UTF-8 at line {l}, column {c}"),
+            )
+            .help("save the file as UTF-8; kube-proxy's YAML decoder rejects invalid UTF-8")
+        }
+        TextError::InvalidUtf16 { offset } => Finding::new(
+            &input::UNREADABLE_TEXT,
+            format!("invalid UTF-16 at byte {offset}"),
+        )
+        .help("save the file as UTF-8"),
+    }
+}
+
+#[derive(Default)]
+struct FileContext {
+    release: Option<(Release, Span)>,
+    pod_subnet: Option<(String, Span)>,
+}
+
+fn str_of<'a>(d: &'a Document, n: Option<&'a Node>) -> Option<&'a str> {
+    n.map(|n| d.resolve(n)).and_then(|n| n.as_str())
+}
+
+/// kubeadm documents: versions, kubernetesVersion, podSubnet.
+fn scan_kubeadm(file: &mut SourceFile, d: &Document, root: &Node, ctx: &mut FileContext) {
+    let Some(api) = str_of(d, root.get("apiVersion")) else {
+        return;
+    };
+    let Some(version) = api.strip_prefix("kubeadm.k8s.io/") else {
+        return;
+    };
+    let kind = str_of(d, root.get("kind")).unwrap_or("");
+    let api_span = root.get("apiVersion").map(|n| n.span).unwrap_or(d.span);
+    match kb().kubeadm_version(version) {
+        Some(v) if v.rejected_since.is_some() => {
+            let rejected = v.rejected_since.unwrap();
+            let use_release = v.use_release.map(|r| r.to_string()).unwrap_or_default();
+            file.findings.push(
+                Finding::new(
+                    &input::UNSUPPORTED_KUBEADM_VERSION,
+                    format!(
+                        "kubeadm API {api} ({kind}) is no longer supported: kubeadm {rejected} and later refuse it"
+                    ),
+                )
+                .at(api_span)
+                .label("unsupported kubeadm API version")
+                .help(format!(
+                    "convert it with kubeadm v{use_release}: `kubeadm config migrate --old-config old.yaml --new-config new.yaml`, then migrate again with newer kubeadm releases up to kubeadm.k8s.io/v1beta4"
+                ))
+                .document(d.index, kind),
+            );
+        }
+        Some(v) if v.deprecated.is_some() => {
+            let dep = v.deprecated.unwrap();
+            file.findings.push(
+                Finding::new(
+                    &input::DEPRECATED_KUBEADM_VERSION,
+                    format!("kubeadm API {api} is deprecated since kubeadm {dep}"),
+                )
+                .at(api_span)
+                .label("deprecated kubeadm API version")
+                .help("run `kubeadm config migrate --old-config old.yaml --new-config new.yaml` to write kubeadm.k8s.io/v1beta4")
+                .document(d.index, kind),
+            );
+        }
+        Some(_) => {}
+        None => {
+            file.findings.push(
+                Finding::new(
+                    &input::UNKNOWN_API_VERSION,
+                    format!("unknown kubeadm API version {api}"),
+                )
+                .at(api_span)
+                .label("kubeadm knows v1beta3 and v1beta4")
+                .help("use apiVersion: kubeadm.k8s.io/v1beta4")
+                .document(d.index, kind),
+            );
+        }
+    }
+    if kind == "ClusterConfiguration" || kind == "MasterConfiguration" {
+        if let Some(n) = root.get("kubernetesVersion").map(|n| d.resolve(n)) {
+            if let Some(r) = n.as_str().and_then(Release::parse) {
+                ctx.release = Some((r, n.span));
+            }
+        }
+        if let Some(n) = root
+            .get("networking")
+            .map(|n| d.resolve(n))
+            .and_then(|n| n.get("podSubnet"))
+            .map(|n| d.resolve(n))
+        {
+            if let Some(s) = n.as_str() {
+                ctx.pod_subnet = Some((s.to_string(), n.span));
+            }
+        }
+    }
+}
+
+const MAX_LIST_DEPTH: usize = 4;
+
+/// Find kube-proxy settings in one document (or one item of a `kind: List`).
+fn detect(
+    file: &mut SourceFile,
+    d: &Document,
+    root: &Node,
+    ctx: &FileContext,
+    limits: &Limits,
+    depth: usize,
+) {
+    let root = d.resolve(root);
+    let api = str_of(d, root.get("apiVersion")).unwrap_or("");
+    let kind = str_of(d, root.get("kind")).unwrap_or("");
+    match kind {
+        "KubeProxyConfiguration" => {
+            if api != "kubeproxy.config.k8s.io/v1alpha1" {
+                let span = root.get("apiVersion").map(|n| n.span).unwrap_or(root.span);
+                file.findings.push(
+                    Finding::new(
+                        &input::UNKNOWN_API_VERSION,
+                        format!(
+                            "kube-proxy does not know apiVersion {api:?} for KubeProxyConfiguration"
+                        ),
+                    )
+                    .at(span)
+                    .label("unknown API version")
+                    .help("kubeproxy.config.k8s.io/v1alpha1 is the only released version; kube-proxy refuses to start with any other")
+                    .document(d.index, "KubeProxyConfiguration"),
+                );
+                return;
+            }
+            let data = model::decode(d, root, limits);
+            push_config(
+                file,
+                d,
+                root.span,
+                Origin::File,
+                "KubeProxyConfiguration".into(),
+                data,
+                ctx,
+            );
+        }
+        "List" if depth < MAX_LIST_DEPTH => {
+            if let Some(items) = root.get("items").map(|n| d.resolve(n)) {
+                if let yaml::NodeKind::Sequence(items) = &items.kind {
+                    for item in items {
+                        detect(file, d, item, ctx, limits, depth + 1);
+                    }
+                }
+            }
+        }
+        "ConfigMap" => configmap(file, d, root, ctx, limits),
+        "DaemonSet" | "Pod" | "Deployment" => {
+            let describe = describe_object(d, root, kind);
+            let spec = if kind == "Pod" {
+                root.get("spec")
+            } else {
+                root.get("spec")
+                    .map(|n| d.resolve(n))
+                    .and_then(|s| s.get("template"))
+                    .map(|n| d.resolve(n))
+                    .and_then(|t| t.get("spec"))
+            };
+            if let Some(spec) = spec.map(|n| d.resolve(n)) {
+                for key in ["initContainers", "containers"] {
+                    if let Some(yaml::NodeKind::Sequence(cs)) =
+                        spec.get(key).map(|n| &d.resolve(n).kind)
+                    {
+                        for c in cs {
+                            flags::container(file, d, d.resolve(c), &describe, ctx.release, limits);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn describe_object(d: &Document, root: &Node, kind: &str) -> String {
+    let meta = root.get("metadata").map(|n| d.resolve(n));
+    let name = meta.and_then(|m| str_of(d, m.get("name"))).unwrap_or("?");
+    match meta.and_then(|m| str_of(d, m.get("namespace"))) {
+        Some(ns) => format!("{kind} {ns}/{name}"),
+        None => format!("{kind} {name}"),
+    }
+}
+
+/// A ConfigMap whose `data` holds a KubeProxyConfiguration (kubeadm writes it as `config.conf`).
+fn configmap(file: &mut SourceFile, d: &Document, root: &Node, ctx: &FileContext, limits: &Limits) {
+    let Some(data) = root.get("data").map(|n| d.resolve(n)) else {
+        return;
+    };
+    let describe = describe_object(d, root, "ConfigMap");
+    for (k, v) in data.entries() {
+        let Some(key) = k.as_str() else { continue };
+        let v = d.resolve(v);
+        let Some(inner) = v.as_str() else { continue };
+        let named_kube_proxy =
+            describe.ends_with("/kube-proxy") || describe.ends_with(" kube-proxy");
+        if !(inner.contains("KubeProxyConfiguration") || (named_kube_proxy && key == "config.conf"))
+        {
+            continue;
+        }
+        let map = OffsetMap::for_scalar(&file.text, v);
+        let inner_docs = yaml::parse_stream(inner, limits);
+        let describe_key = format!("{describe} ({key})");
+        for idoc in &inner_docs {
+            if let Some(err) = &idoc.error {
+                let at = map.offset(err.offset);
+                file.findings.push(
+                    Finding::new(
+                        if err.limit {
+                            &input::INPUT_LIMIT
+                        } else {
+                            &input::YAML_SYNTAX
+                        },
+                        format!("invalid YAML in {key}: {}", err.message),
+                    )
+                    .at(Span::new(at, at))
+                    .label("here")
+                    .also(k.span, "embedded configuration")
+                    .document(d.index, describe_key.clone()),
+                );
+                continue;
+            }
+            let Some(iroot) = &idoc.root else { continue };
+            let iroot = idoc.resolve(iroot);
+            let kind = str_of(idoc, iroot.get("kind")).unwrap_or("");
+            let api = str_of(idoc, iroot.get("apiVersion")).unwrap_or("");
+            if kind != "KubeProxyConfiguration" {
+                continue;
+            }
+            if api != "kubeproxy.config.k8s.io/v1alpha1" {
+                let span = iroot
+                    .get("apiVersion")
+                    .map(|n| n.span)
+                    .unwrap_or(iroot.span);
+                file.findings.push(
+                    Finding::new(
+                        &input::UNKNOWN_API_VERSION,
+                        format!(
+                            "kube-proxy does not know apiVersion {api:?} for KubeProxyConfiguration"
+                        ),
+                    )
+                    .at(map.span(span))
+                    .label("unknown API version")
+                    .help("kubeproxy.config.k8s.io/v1alpha1 is the only released version")
+                    .document(d.index, describe_key.clone()),
+                );
+                continue;
+            }
+            let mut located = model::decode(idoc, iroot, limits);
+            remap(&mut located, &map);
+            let origin = Origin::ConfigMap {
+                name: describe.clone(),
+                key: key.to_string(),
+            };
+            push_config(file, d, v.span, origin, describe_key.clone(), located, ctx);
+        }
+    }
+}
+
+/// Move every span of an embedded document into the host file's coordinates.
+fn remap(l: &mut Located, map: &OffsetMap) {
+    for fs in l.spans.values_mut() {
+        fs.value = map.span(fs.value);
+        fs.key = fs.key.map(|k| map.span(k));
+    }
+    for issue in &mut l.issues {
+        match issue {
+            DecodeIssue::DuplicateKey { first, second, .. } => {
+                *first = map.span(*first);
+                *second = map.span(*second);
+            }
+            DecodeIssue::Yaml11Bool { span, .. }
+            | DecodeIssue::UnknownAlias { span, .. }
+            | DecodeIssue::Limit { span, .. }
+            | DecodeIssue::ComplexKey { span } => *span = map.span(*span),
+        }
+    }
+}
+
+fn push_config(
+    file: &mut SourceFile,
+    d: &Document,
+    doc_span: Span,
+    origin: Origin,
+    describe: String,
+    data: Located,
+    ctx: &FileContext,
+) {
+    // kubeadm copies networking.podSubnet into an empty clusterCIDR; warn when both differ.
+    if let (Some((subnet, sspan)), Origin::File) = (&ctx.pod_subnet, &origin) {
+        if let Some(Value::String(cidr)) = data.get("clusterCIDR") {
+            if !cidr.is_empty() && cidr != subnet {
+                let span = data.spans[&Path::parse("clusterCIDR")].value;
+                file.findings.push(
+                    Finding::new(
+                        &wiring::KUBEADM_CLUSTER_CIDR_MISMATCH,
+                        format!(
+                            "clusterCIDR {cidr:?} differs from the kubeadm networking.podSubnet {subnet:?}"
+                        ),
+                    )
+                    .at(span)
+                    .label("kube-proxy uses this")
+                    .also(*sspan, "pods get addresses from this")
+                    .help("make them equal, or drop clusterCIDR so that kubeadm fills it from podSubnet")
+                    .path("clusterCIDR")
+                    .document(d.index, describe.clone()),
+                );
+            }
+        }
+    }
+    file.configs.push(ProxyConfig {
+        document: d.index,
+        doc_span,
+        origin,
+        describe,
+        data,
+        kubeadm_release: ctx.release,
+        pod_subnet: ctx.pod_subnet.clone(),
+        flags: Vec::new(),
+    });
+}
