@@ -45,7 +45,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         ) else {
             continue;
         };
-        if min > sync && sync > 0 && min >= 0 {
+        if min > sync {
             let sync_written = !cx.is_defaulted(&sync_path);
             let mut f = cx
                 .at(

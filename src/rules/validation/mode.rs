@@ -6,8 +6,8 @@ crate::declare_rule! {
     /// Reports a `mode` kube-proxy on Linux refuses in the target release: an unknown name
     /// (modes are case-sensitive: `IPVS` is not `ipvs`), `userspace` from 1.26, `nftables`
     /// before 1.29, or `nftables` in 1.29–1.30 without `featureGates: {NFTablesProxyMode: true}`.
-    /// `kernelspace` is the Windows mode and is accepted (the file is taken to be a Windows
-    /// configuration).
+    /// `kernelspace` is the Windows mode: it is accepted only in a configuration that has
+    /// Windows settings (`winkernel`, `windowsRunAsService`).
     ///
     /// ## Why it matters
     /// kube-proxy exits at start-up: `must be iptables, ipvs, nftables or blank (blank means the
@@ -70,7 +70,20 @@ pub fn check(cx: &mut Ctx<'_>) {
             cx.emit(f);
             return;
         }
-        Some(md) if md.windows_only => return,
+        Some(md) if md.windows_only => {
+            // A configuration for Windows nodes says so with its Windows-only settings.
+            let windows = cx.value("winkernel").is_some()
+                || cx.value("windowsRunAsService").and_then(|v| v.as_bool()) == Some(true);
+            if windows {
+                return;
+            }
+            let f = cx
+                .at(&RULE, "mode", format!("{m:?} is the Windows proxy mode; kube-proxy on Linux refuses it"))
+                .label(format!("must be {list} or blank on Linux"))
+                .help("on Linux use iptables, ipvs or nftables; for Windows nodes keep a separate configuration with its `winkernel` settings");
+            cx.emit(f);
+            return;
+        }
         Some(md) if !r.at_least(&md.since) => {
             format!("mode {m:?} does not exist before Kubernetes {}", md.since)
         }

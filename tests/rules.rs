@@ -1,0 +1,150 @@
+//! Per-rule fixtures: testdata/rules/<CODE>/invalid-*.yaml and valid-*.yaml.
+//! A `# expect: KP123` comment on a line says a finding of that rule must start on that line
+//! (several codes: `# expect: KP123 KP201`); `# expect-next-line: KP123` marks the line below
+//! (for lines inside block scalars, where a comment would be content). The rendered
+//! diagnostics of each file are snapshotted beside it (testdata/rules/<CODE>/snapshots/).
+//! A header line `# kubernetes-version: 1.30` sets the release.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use kp_lint::kb::Release;
+use kp_lint::lint::{Options, lint_bytes};
+use kp_lint::render::{self, Format, Run, Style};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/rules")
+}
+
+fn expectations(text: &str) -> BTreeSet<(usize, String)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        for (marker, offset) in [("# expect-next-line:", 2), ("# expect:", 1)] {
+            if let Some(pos) = line.find(marker) {
+                for code in line[pos + marker.len()..].split_whitespace() {
+                    out.insert((i + offset, code.to_string()));
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn release_of(text: &str) -> Option<Release> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("# kubernetes-version:"))
+        .and_then(|v| Release::parse(v.trim()))
+}
+
+fn fixtures() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(root()).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let code = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            if f.extension().is_some_and(|e| e == "yaml") {
+                out.push((code.clone(), f));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn render_plain(report: kp_lint::lint::FileReport) -> String {
+    let reports = [report];
+    let run = Run {
+        reports: &reports,
+        unreadable: &[],
+    };
+    render::render(
+        Format::Human,
+        &run,
+        Style {
+            color: false,
+            width: 100,
+        },
+    )
+}
+
+#[test]
+fn every_rule_has_valid_and_invalid_fixtures() {
+    for rule in kp_lint::rules::all() {
+        let dir = root().join(rule.code);
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("testdata/rules/{} is missing", rule.code))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("invalid-")),
+            "{}: no invalid-*.yaml",
+            rule.code
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("valid-")),
+            "{}: no valid-*.yaml",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn fixtures_report_exactly_what_they_expect() {
+    let mut failures = Vec::new();
+    for (code, path) in fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let rel = path.strip_prefix(root()).unwrap().display().to_string();
+        let opts = Options {
+            release: release_of(&text),
+            ..Options::default()
+        };
+        let report = lint_bytes(&rel, &bytes, &opts);
+        let expected = expectations(&text);
+        let found: BTreeSet<(usize, String)> = report
+            .findings
+            .iter()
+            .filter_map(|f| {
+                let (start, _) = render::position(&report, f)?;
+                Some((start.0, f.rule.code.to_string()))
+            })
+            .collect();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // The folder's own rule: exactly where expected. Other rules: only where expected.
+        for e in &expected {
+            if !found.contains(e) {
+                failures.push(format!(
+                    "{rel}: expected {} on line {}, not found",
+                    e.1, e.0
+                ));
+            }
+        }
+        for f in &found {
+            if !expected.contains(f) {
+                failures.push(format!("{rel}: unexpected {} on line {}", f.1, f.0));
+            }
+        }
+        if name.starts_with("invalid-") {
+            if !expected.iter().any(|(_, c)| *c == code) {
+                failures.push(format!("{rel}: an invalid fixture must expect {code}"));
+            }
+        } else if found.iter().any(|(_, c)| *c == code) {
+            failures.push(format!("{rel}: a valid fixture must not report {code}"));
+        }
+        let snap_dir = path.parent().unwrap().join("snapshots");
+        let rendered = render_plain(report);
+        insta::with_settings!({
+            snapshot_path => snap_dir,
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name.trim_end_matches(".yaml").to_string(), rendered);
+        });
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
