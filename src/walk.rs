@@ -38,7 +38,12 @@ pub fn expand(paths: &[String]) -> (Vec<Input>, Vec<InputError>) {
                 message: e.to_string(),
             }),
             Ok(m) if m.is_dir() => walk_dir(&path, &mut inputs, &mut errors, 0),
-            Ok(_) => inputs.push(Input::File(path)),
+            Ok(m) if m.is_file() => inputs.push(Input::File(path)),
+            // A FIFO, socket or device could block or never end: not read.
+            Ok(_) => errors.push(InputError {
+                path: p.clone(),
+                message: "not a regular file".into(),
+            }),
         }
     }
     (inputs, errors)

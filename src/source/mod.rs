@@ -134,17 +134,15 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
                 | TextError::InvalidUtf16 { offset } => offset,
                 TextError::TooLarge { .. } => 0,
             };
-            file.text =
-                String::from_utf8_lossy(&bytes[..upto.min(bytes.len()).min(4096)]).into_owned();
+            file.text = String::from_utf8_lossy(&bytes[..upto.min(bytes.len())]).into_owned();
             file.lines = LineIndex::new(&file.text);
             if let Some(f) = file.findings.last_mut() {
-                f.span = if upto > 0 && upto <= file.text.len() {
-                    Some(Span::new(
-                        upto.min(file.text.len()),
-                        upto.min(file.text.len()),
-                    ))
-                } else {
-                    None
+                f.span = match e {
+                    TextError::TooLarge { .. } => None,
+                    _ => {
+                        let at = upto.min(file.text.len());
+                        Some(Span::new(at, at))
+                    }
                 };
             }
             return file;

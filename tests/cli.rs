@@ -1,0 +1,212 @@
+//! The real binary on files, directories and stdin: output and exit codes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::PathBuf;
+
+fn kp() -> Command {
+    let mut c = Command::cargo_bin("kp-lint").unwrap();
+    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    c
+}
+
+fn data(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+const BAD: &str = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\nipvs:\n  syncPeriod: 30s\n  minSyncPeriod: 1m\n";
+const GOOD: &str =
+    "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n";
+
+#[test]
+fn clean_file_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("good.yaml");
+    std::fs::write(&f, GOOD).unwrap();
+    kp().arg(&f)
+        .arg("--color=never")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 errors"));
+}
+
+#[test]
+fn error_exits_one_and_points_at_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.yaml");
+    std::fs::write(&f, BAD).unwrap();
+    kp().arg(&f)
+        .arg("--color=never")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "KP104(min-sync-period-exceeds-sync-period)",
+        ))
+        .stdout(predicate::str::contains("bad.yaml:6:18"))
+        .stdout(predicate::str::contains("docs/rules/KP104.md"));
+}
+
+#[test]
+fn fail_on_controls_the_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("warn.yaml");
+    std::fs::write(
+        &f,
+        "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmodee: ipvs\n",
+    )
+    .unwrap();
+    kp().arg(&f).assert().code(0);
+    kp().arg(&f).arg("--fail-on=warning").assert().code(1);
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, BAD).unwrap();
+    kp().arg(&bad).arg("--fail-on=never").assert().code(0);
+}
+
+#[test]
+fn stdin_configmap_from_kubectl() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kube-proxy\n  namespace: kube-system\ndata:\n  config.conf: |-\n    apiVersion: kubeproxy.config.k8s.io/v1alpha1\n    kind: KubeProxyConfiguration\n    mode: IPVS\n  kubeconfig.conf: |-\n    apiVersion: v1\n    kind: Config\n";
+    kp().arg("-")
+        .arg("--format=json")
+        .write_stdin(cm)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"code\": \"KP101\""))
+        .stdout(predicate::str::contains("\"file\": \"<stdin>\""))
+        .stdout(predicate::str::contains("\"line\": 10"))
+        .stdout(predicate::str::contains("\"column\": 11"));
+}
+
+#[test]
+fn no_paths_reads_piped_stdin() {
+    kp().write_stdin(BAD).assert().code(1);
+}
+
+#[test]
+fn directory_walk_lints_every_yaml_file_and_goes_on_after_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("a/bad.yaml"), BAD).unwrap();
+    std::fs::write(dir.path().join("a/b/good.yml"), GOOD).unwrap();
+    std::fs::write(dir.path().join("a/b/binary.yaml"), b"\x00\x01\x02").unwrap();
+    std::fs::write(dir.path().join("a/notes.txt"), BAD).unwrap();
+    std::fs::write(dir.path().join(".git/hidden.yaml"), BAD).unwrap();
+    let out = kp()
+        .arg(dir.path())
+        .arg("--format=json")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["summary"]["files"], 3);
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["KP002", "KP104"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("d")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("d/loop")).unwrap();
+    std::fs::write(dir.path().join("d/good.yaml"), GOOD).unwrap();
+    kp().arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("in 1 file"));
+}
+
+#[test]
+fn missing_file_exits_two_but_lints_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.yaml");
+    std::fs::write(&f, BAD).unwrap();
+    kp().arg(dir.path().join("nope.yaml"))
+        .arg(&f)
+        .arg("--color=never")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("KP104"))
+        .stdout(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    kp().arg("--format=xml").assert().code(2);
+    kp().args(["--kubernetes-version", "banana", "x.yaml"])
+        .assert()
+        .code(2);
+    kp().args(["--explain", "KP999"]).assert().code(2);
+}
+
+#[test]
+fn explain_and_list_rules() {
+    kp().args(["--explain", "KP104"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "# KP104 min-sync-period-exceeds-sync-period",
+        ))
+        .stdout(predicate::str::contains("## References"));
+    kp().args(["--explain", "unknown-field"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("KP201"));
+    kp().arg("--list-rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("KP702"));
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.yaml");
+    std::fs::write(&f, BAD).unwrap();
+    let esc = predicate::str::contains("\u{1b}[");
+    kp().arg(&f)
+        .arg("--color=always")
+        .assert()
+        .stdout(esc.clone());
+    kp().arg(&f)
+        .arg("--color=never")
+        .assert()
+        .stdout(esc.clone().not());
+    kp().arg(&f).env("NO_COLOR", "1").assert().stdout(esc.not());
+}
+
+#[test]
+fn kubernetes_version_flag_changes_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("nft.yaml");
+    std::fs::write(&f, GOOD).unwrap();
+    kp().arg(&f)
+        .args(["--kubernetes-version", "v1.28.3"])
+        .assert()
+        .code(1);
+    kp().arg(&f)
+        .args(["--kubernetes-version", "1.31"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn the_readme_example_runs() {
+    kp().arg(data("examples/kubeadm-config.yaml"))
+        .arg("--color=never")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("KP201"))
+        .stdout(predicate::str::contains("logging.options.json"));
+}
