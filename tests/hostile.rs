@@ -28,9 +28,12 @@ fn lint(name: &str, bytes: &[u8]) -> Vec<(String, Option<(usize, usize)>)> {
         .collect()
 }
 
+/// A hostile file, the rule it must trigger, and where (line, column) when it is fixed.
+type Case = (&'static str, &'static str, Option<(usize, usize)>);
+
 #[test]
 fn each_hostile_file_gets_its_finding() {
-    let cases: &[(&str, &str, Option<(usize, usize)>)] = &[
+    let cases: &[Case] = &[
         ("alias-bomb.yaml", "KP003", None),
         ("deep-nesting.yaml", "KP003", Some((3, 71))),
         ("deep-block-nesting.yaml", "KP003", None),
