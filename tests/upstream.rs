@@ -47,7 +47,7 @@ fn parse(file: PathBuf) -> Case {
         }
     }
     assert!(
-        case.valid != !case.expect.is_empty(),
+        case.valid == case.expect.is_empty(),
         "{}: needs exactly one of expect-valid / expect-error",
         case.file.display()
     );
