@@ -268,25 +268,21 @@ fn unknown_field(cfg: &ProxyConfig, kb: &Kb, release: Release, p: &Path, name: &
                 .as_deref()
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
-            let sev = if release.at_least(&rm) {
-                None
+            let f = if release.at_least(&rm) {
+                Finding::new(
+                    &fields::REMOVED_FIELD,
+                    format!("{full} was removed in Kubernetes {rm}{note}; kube-proxy {release} ignores it"),
+                )
+                .help("delete the field")
             } else {
-                Some(crate::diagnostic::Severity::Info)
+                Finding::new(
+                    &fields::REMOVED_FIELD,
+                    format!("{full} is removed in Kubernetes {rm}{note}; kube-proxy {release} still reads it"),
+                )
+                .severity(crate::diagnostic::Severity::Info)
+                .help(format!("delete it before upgrading to {rm}"))
             };
-            let mut f = Finding::new(
-                &fields::REMOVED_FIELD,
-                format!("{full} was removed in Kubernetes {rm}{note}; kube-proxy ignores it"),
-            )
-            .at(at)
-            .label("removed field")
-            .help("delete the field")
-            .path(full);
-            if let Some(s) = sev {
-                f = f.severity(s).help(format!(
-                    "kube-proxy {release} still reads it, but it is gone from {rm}: delete it before upgrading"
-                ));
-            }
-            return f;
+            return f.at(at).label("removed field").path(full);
         }
     }
     let parent = p.parent().unwrap_or_default();
