@@ -91,16 +91,16 @@ pub fn check(cx: &mut Ctx<'_>) {
             "mode {m:?} was removed in Kubernetes {}",
             md.removed.unwrap()
         ),
-        Some(md) => match (&md.gate, md.gate_until) {
-            (Some(gate), Some(until)) if !r.at_least(&until) => {
-                let on = cx
-                    .value("featureGates")
-                    .and_then(|g| g.get(gate.as_str()))
-                    .and_then(|v| v.as_bool())
-                    == Some(true);
-                if on {
-                    return;
-                }
+        Some(md) => {
+            let Some(gate) = &md.gate else { return };
+            let set = cx
+                .value("featureGates")
+                .and_then(|g| g.get(gate.as_str()))
+                .and_then(|v| v.as_bool());
+            let needs_explicit = md.gate_until.is_some_and(|until| !r.at_least(&until));
+            let gate_exists = cx.kb.gate(gate).is_none_or(|g| g.exists_in(&r));
+            if needs_explicit && set != Some(true) {
+                let until = md.gate_until.unwrap();
                 let f = cx
                     .at(
                         &RULE,
@@ -112,10 +112,23 @@ pub fn check(cx: &mut Ctx<'_>) {
                         "add `featureGates: {{{gate}: true}}`, or upgrade to {until} or later where it is on by default"
                     ));
                 cx.emit(f);
-                return;
+            } else if !needs_explicit && gate_exists && set == Some(false) {
+                let f = cx
+                    .at(
+                        &RULE,
+                        "mode",
+                        format!("mode {m:?} is refused because featureGates turns {gate} off"),
+                    )
+                    .also(
+                        cx.key_span(&format!("featureGates.{gate}")),
+                        "turned off here",
+                    )
+                    .label("refused while the gate is off")
+                    .help(format!("remove `{gate}: false` from featureGates"));
+                cx.emit(f);
             }
-            _ => return,
-        },
+            return;
+        }
     };
     let f = cx
         .at(

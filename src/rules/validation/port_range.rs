@@ -4,12 +4,12 @@ use crate::rules::Ctx;
 crate::declare_rule! {
     /// ## What it does
     /// Reports a `portRange` that is not a port range (`N`, `N-M` or `N+K` within 0–65535),
-    /// for releases that still parse the field (up to 1.32).
+    /// for releases that still parse the field (up to 1.30).
     ///
     /// ## Why it matters
-    /// Up to 1.32 kube-proxy refuses to start: `must be a valid port range (e.g. 300-2000)`,
+    /// Up to 1.30 kube-proxy refuses to start: `must be a valid port range (e.g. 300-2000)`,
     /// although the field has done nothing since the userspace proxy was removed in 1.26. From
-    /// 1.33 the internal configuration no longer has it.
+    /// 1.31 the internal configuration no longer has it (kubernetes/kubernetes#126293).
     ///
     /// ## Example
     /// ```yaml
@@ -21,7 +21,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - kubernetes/kubernetes pkg/proxy/apis/config/validation/validation.go
-    ///   (`validateProxyPortRange`, rev. ≈1.31–1.32)
+    ///   (`validateProxyPortRange`, up to 1.30)
     /// - k8s.io/apimachinery pkg/util/net/port_range.go (`ParsePortRange`)
     pub static RULE = {
         code: "KP112",
