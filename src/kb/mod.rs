@@ -180,6 +180,10 @@ pub struct GatesMeta {
     /// Releases whose gate list is complete: only there is an unknown gate an error.
     #[serde(default)]
     pub complete: Vec<Release>,
+    /// Releases whose list was rebuilt from later sources: a name in no release at all is
+    /// still an error there.
+    #[serde(default)]
+    pub best_effort: Vec<Release>,
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -6,8 +6,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports `featureGates` entries kube-proxy refuses in the target release: a gate name
     /// that does not exist (a typo, a gate of a newer release, one that has been removed), or a
-    /// gate locked to its default (GA or deprecated gates) set to the other value. Where
-    /// kp-lint's gate list for the release is incomplete, an unknown name is a warning.
+    /// gate locked to its default (GA or deprecated gates) set to the other value. kp-lint's
+    /// gate lists (rules/kb/feature-gates.toml) are complete for 1.35–1.37 and rebuilt from later
+    /// sources for 1.31–1.34; for releases before 1.31 an unknown name is only a warning.
     ///
     /// ## Why it matters
     /// kube-proxy validates the gates with `SetFromMap` and refuses to start:
@@ -42,7 +43,9 @@ pub fn check(cx: &mut Ctx<'_>) {
         return;
     };
     let r = cx.release;
-    let complete = cx.kb.gates.meta.complete.iter().any(|c| c == &r);
+    let meta = &cx.kb.gates.meta;
+    let complete = meta.complete.contains(&r);
+    let best_effort = meta.best_effort.contains(&r);
     for (name, val) in gates {
         let path = format!("featureGates.{name}");
         let Some(on) = val.as_bool() else { continue };
@@ -71,7 +74,7 @@ pub fn check(cx: &mut Ctx<'_>) {
                         _ => format!("unknown feature gate {name}"),
                     },
                 };
-                let severity = if complete || known.is_some() {
+                let severity = if complete || known.is_some() || best_effort {
                     Severity::Error
                 } else {
                     msg.push_str(" (not in kp-lint's gate list for this release)");
