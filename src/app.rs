@@ -5,12 +5,18 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+
 use crate::cli::{Args, Color, FailOn};
+use crate::config::{Config, Finder};
 use crate::diagnostic::Severity;
 use crate::kb::Release;
 use crate::limits::Limits;
 use crate::lint::{self, FileReport, Options};
+use crate::profile::{Kernel, Profile, Sourced};
 use crate::render::{self, Run, Style};
+use crate::source::{self, SourceFile};
 use crate::walk::{self, Input, InputError};
 
 pub const EXIT_OK: u8 = 0;
@@ -74,31 +80,49 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             }
         },
     };
-    let opts = Options {
-        release,
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            max_depth: args.max_depth,
-            max_expanded_nodes: args.max_nodes,
-            ..Limits::default()
+    let limits = Limits {
+        max_file_bytes: args.max_file_size,
+        max_depth: args.max_depth,
+        max_expanded_nodes: args.max_nodes,
+        ..Limits::default()
+    };
+    let flag_profile = match flag_profile(args) {
+        Ok(p) => p,
+        Err(e) => {
+            out.stderr = format!("kp-lint: {e}\n");
+            return (out, EXIT_USAGE);
+        }
+    };
+    let explicit_config = match &args.config {
+        Some(p) => match Config::load(p) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                out.stderr = format!("kp-lint: invalid configuration {e}\n");
+                return (out, EXIT_USAGE);
+            }
         },
+        None => None,
     };
     let mut paths = args.paths.clone();
     if paths.is_empty() {
-        if stdin_is_terminal {
+        if stdin_is_terminal && !args.show_profile {
             out.stderr =
                 "kp-lint: give files or directories to lint (or `-` for standard input)\n".into();
             return (out, EXIT_USAGE);
         }
-        paths.push("-".into());
+        if !args.show_profile {
+            paths.push("-".into());
+        }
     }
     let (inputs, mut unreadable) = walk::expand(&paths);
-    let mut reports: Vec<FileReport> = Vec::new();
+    // Pass 1: read every file, so that what one file says about the cluster (MetalLB, Cilium)
+    // informs the advice on the others.
+    let mut files: Vec<(SourceFile, Option<PathBuf>)> = Vec::new();
     for input in inputs {
-        let (name, bytes) = match &input {
+        let (name, bytes, path) = match &input {
             Input::Stdin => {
                 let mut buf = Vec::new();
-                let limit = opts.limits.max_file_bytes.saturating_add(1);
+                let limit = limits.max_file_bytes.saturating_add(1);
                 if let Err(e) = stdin.take(limit).read_to_end(&mut buf) {
                     unreadable.push(InputError {
                         path: args.stdin_filename.clone(),
@@ -106,10 +130,10 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
                     });
                     continue;
                 }
-                (args.stdin_filename.clone(), buf)
+                (args.stdin_filename.clone(), buf, None)
             }
-            Input::File(p) => match read_limited(p, opts.limits.max_file_bytes) {
-                Ok(b) => (p.display().to_string(), b),
+            Input::File(p) => match read_limited(p, limits.max_file_bytes) {
+                Ok(b) => (p.display().to_string(), b, Some(p.clone())),
                 Err(e) => {
                     unreadable.push(InputError {
                         path: p.display().to_string(),
@@ -119,7 +143,62 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
                 }
             },
         };
-        reports.push(lint::lint_bytes(&name, &bytes, &opts));
+        files.push((source::load(&name, &bytes, &limits), path));
+    }
+    let detected = lint::detected_profile(&files.iter().map(|(f, _)| f).collect::<Vec<_>>());
+    // Pass 2: lint each file with its configuration file and profile.
+    let mut finder = Finder::default();
+    let mut loaded: HashMap<PathBuf, Config> = HashMap::new();
+    let mut config_for = |path: Option<&std::path::Path>| -> Result<Config, String> {
+        if let Some(c) = &explicit_config {
+            return Ok(c.clone());
+        }
+        if args.no_config {
+            return Ok(Config::default());
+        }
+        let dir = match path.and_then(|p| p.parent()) {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        };
+        let Some(found) = finder.find(&dir) else {
+            return Ok(Config::default());
+        };
+        if let Some(c) = loaded.get(&found) {
+            return Ok(c.clone());
+        }
+        let c = Config::load(&found)?;
+        loaded.insert(found, c.clone());
+        Ok(c)
+    };
+    if args.show_profile {
+        let first = files.first().and_then(|(_, p)| p.clone());
+        let config = match config_for(first.as_deref()) {
+            Ok(c) => c,
+            Err(e) => {
+                out.stderr = format!("kp-lint: invalid configuration {e}\n");
+                return (out, EXIT_USAGE);
+            }
+        };
+        let profile = flag_profile.clone().or(&config.profile()).or(&detected);
+        out.stdout = profile.describe();
+        return (out, EXIT_OK);
+    }
+    let mut reports: Vec<FileReport> = Vec::new();
+    for (file, path) in files {
+        let config = match config_for(path.as_deref()) {
+            Ok(c) => c,
+            Err(e) => {
+                out.stderr = format!("kp-lint: invalid configuration {e}\n");
+                return (out, EXIT_USAGE);
+            }
+        };
+        let opts = Options {
+            release,
+            limits: limits.clone(),
+            profile: flag_profile.clone().or(&config.profile()).or(&detected),
+            config,
+        };
+        reports.push(lint::lint_source(file, &opts));
     }
     let color = match args.color {
         Color::Always => true,
@@ -164,6 +243,36 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         EXIT_OK
     };
     (out, code)
+}
+
+/// The profile values given as flags.
+fn flag_profile(args: &Args) -> Result<Profile, String> {
+    let kernel = match &args.kernel_version {
+        None => None,
+        Some(k) => Some(Sourced::new(
+            Kernel::parse(k).ok_or_else(|| {
+                format!("--kernel-version {k:?} is not a kernel version such as 5.15.0")
+            })?,
+            "--kernel-version",
+        )),
+    };
+    Ok(Profile {
+        kubernetes_version: args
+            .kubernetes_version
+            .as_deref()
+            .and_then(Release::parse)
+            .map(|r| Sourced::new(r, "--kubernetes-version")),
+        kernel,
+        nodes: args.nodes.map(|v| Sourced::new(v, "--nodes")),
+        services: args.services.map(|v| Sourced::new(v, "--services")),
+        endpoints: args.endpoints.map(|v| Sourced::new(v, "--endpoints")),
+        cores_per_node: args
+            .cores_per_node
+            .map(|v| Sourced::new(v, "--cores-per-node")),
+        metallb: args.metallb.map(|v| Sourced::new(v, "--metallb")),
+        cni: args.cni.clone().map(|v| Sourced::new(v, "--cni")),
+        cilium_kube_proxy_replacement: None,
+    })
 }
 
 /// Read at most `limit + 1` bytes, so an oversized file is reported without reading it whole.

@@ -69,6 +69,46 @@ pub struct Args {
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
 
+    /// Node kernel version for kernel-dependent rules (`5.15.0-105-generic`).
+    #[arg(long, value_name = "VERSION", help_heading = "Cluster profile")]
+    pub kernel_version: Option<String>,
+
+    /// Number of nodes.
+    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
+    pub nodes: Option<u64>,
+
+    /// Number of Services.
+    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
+    pub services: Option<u64>,
+
+    /// Number of endpoints in the whole cluster.
+    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
+    pub endpoints: Option<u64>,
+
+    /// CPU cores per node (conntrack sizing).
+    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
+    pub cores_per_node: Option<u64>,
+
+    /// MetalLB announcement mode (detected from MetalLB objects in the linted files otherwise).
+    #[arg(long, value_enum, help_heading = "Cluster profile")]
+    pub metallb: Option<crate::profile::MetalLb>,
+
+    /// The CNI plugin (cilium, calico, flannel, …).
+    #[arg(long, value_name = "NAME", help_heading = "Cluster profile")]
+    pub cni: Option<String>,
+
+    /// Print the cluster profile in effect, with where each value came from, and exit.
+    #[arg(long)]
+    pub show_profile: bool,
+
+    /// Use this configuration file for every input instead of the nearest `.kp-lint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Ignore `.kp-lint.toml` files.
+    #[arg(long)]
+    pub no_config: bool,
+
     /// Print the documentation of a rule (code or name) and exit.
     #[arg(long, value_name = "RULE", conflicts_with = "paths")]
     pub explain: Option<String>,

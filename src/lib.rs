@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod go;
@@ -14,9 +15,11 @@ pub mod kb;
 pub mod limits;
 pub mod lint;
 pub mod model;
+pub mod profile;
 pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod suppress;
 pub mod util;
 pub mod walk;

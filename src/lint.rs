@@ -1,13 +1,15 @@
 //! The engine: a loaded file's kube-proxy configurations checked for shape (schema), decoding
 //! surprises and meaning (rules), for the Kubernetes release that applies.
 
+use crate::config::Config;
 use crate::diagnostic::Finding;
 use crate::kb::{Release, kb};
 use crate::limits::Limits;
 use crate::model::DecodeIssue;
+use crate::profile::{MetalLb, Profile, Sourced};
 use crate::rules::{self, Ctx, input};
 use crate::schema;
-use crate::source::{self, SourceFile};
+use crate::source::{self, Fact, SourceFile};
 
 /// How to lint.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +17,47 @@ pub struct Options {
     /// `--kubernetes-version`: wins over a kubeadm `kubernetesVersion`.
     pub release: Option<Release>,
     pub limits: Limits,
+    /// The cluster profile (flags, configuration file, detected), in precedence order.
+    pub profile: Profile,
+    /// Rule selection and severities from `.kp-lint.toml`.
+    pub config: Config,
+}
+
+/// The profile facts detected in the linted files (MetalLB, Cilium), with their locations.
+pub fn detected_profile(files: &[&SourceFile]) -> Profile {
+    let mut p = Profile::default();
+    let at = |f: &SourceFile, span: crate::source::yaml::Span, what: &str| {
+        let (l, c) = f.lines.position(&f.text, span.start);
+        format!("detected: {what} at {}:{l}:{c}", f.name)
+    };
+    for f in files {
+        for fact in &f.facts {
+            match fact {
+                Fact::MetalLb { mode, span, what } => {
+                    let better = match &p.metallb {
+                        None => true,
+                        Some(cur) => cur.value != MetalLb::L2 && *mode == MetalLb::L2,
+                    };
+                    if better {
+                        p.metallb = Some(Sourced::new(*mode, at(f, *span, what)));
+                    }
+                }
+                Fact::CiliumKubeProxyReplacement { on, span, what } => {
+                    if p.cilium_kube_proxy_replacement
+                        .as_ref()
+                        .is_none_or(|c| !c.value && *on)
+                    {
+                        p.cilium_kube_proxy_replacement =
+                            Some(Sourced::new(*on, at(f, *span, what)));
+                        if *on && p.cni.is_none() {
+                            p.cni = Some(Sourced::new("cilium".to_string(), at(f, *span, what)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    p
 }
 
 /// Where the release that a configuration was checked against came from.
@@ -22,6 +65,8 @@ pub struct Options {
 #[serde(rename_all = "kebab-case")]
 pub enum ReleaseSource {
     Flag,
+    /// `kubernetes-version` in `.kp-lint.toml`.
+    Profile,
     KubeadmKubernetesVersion,
     Default,
 }
@@ -52,10 +97,15 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
     let mut findings = std::mem::take(&mut file.findings);
     let mut configs = Vec::new();
     for cfg in &file.configs {
-        let (release, release_source) = match (opts.release, cfg.kubeadm_release) {
-            (Some(r), _) => (r, ReleaseSource::Flag),
-            (None, Some((r, _))) => (r, ReleaseSource::KubeadmKubernetesVersion),
-            (None, None) => (kb.releases.default, ReleaseSource::Default),
+        let (release, release_source) = match (
+            opts.release,
+            &opts.profile.kubernetes_version,
+            cfg.kubeadm_release,
+        ) {
+            (Some(r), _, _) => (r, ReleaseSource::Flag),
+            (None, Some(p), _) => (p.value, ReleaseSource::Profile),
+            (None, None, Some((r, _))) => (r, ReleaseSource::KubeadmKubernetesVersion),
+            (None, None, None) => (kb.releases.default, ReleaseSource::Default),
         };
         configs.push(ConfigSummary {
             document: cfg.document,
@@ -116,10 +166,24 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
             continue;
         }
         findings.extend(schema::check(cfg, &file.text, release, kb));
-        let mut cx = Ctx::new(cfg, release, kb);
+        let mut cx = Ctx::new(cfg, release, kb, &opts.profile);
         rules::check_config(&mut cx);
         findings.extend(cx.findings);
     }
+    let release = opts
+        .release
+        .or(opts.profile.kubernetes_version.as_ref().map(|p| p.value))
+        .or(file
+            .configs
+            .first()
+            .and_then(|c| c.kubeadm_release.map(|r| r.0)))
+        .unwrap_or(kb.releases.default);
+    findings.extend(rules::check_file(&file, release, &opts.profile));
+    let path = (file.name != "<stdin>").then(|| std::path::Path::new(&file.name));
+    let findings = opts.config.apply(findings, path);
+    let mut findings = crate::suppress::apply(&file.text, &file.lines, findings, &|r| {
+        opts.config.enabled(r, path)
+    });
     findings.sort_by(|a, b| {
         let ka = (a.span.map(|s| s.start), a.rule.code, &a.message);
         let kb_ = (b.span.map(|s| s.start), b.rule.code, &b.message);

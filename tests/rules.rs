@@ -3,13 +3,19 @@
 //! (several codes: `# expect: KP123 KP201`); `# expect-next-line: KP123` marks the line below
 //! (for lines inside block scalars, where a comment would be content). The rendered
 //! diagnostics of each file are snapshotted beside it (testdata/rules/<CODE>/snapshots/).
-//! A header line `# kubernetes-version: 1.30` sets the release.
+//! A header line `# kubernetes-version: 1.30` sets the release; `# kp-lint-args: --metallb l2
+//! --nodes 500` sets profile values (`--kernel-version`, `--nodes`, `--services`, `--endpoints`,
+//! `--cores-per-node`, `--metallb`).
+//! As in ruff's rule tests, only the folder's rule and the rules a fixture expects are enabled,
+//! so advisory rules that fire on most configurations do not clutter other rules' fixtures.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use kp_lint::config::Config;
 use kp_lint::kb::Release;
 use kp_lint::lint::{Options, lint_bytes};
+use kp_lint::profile::{Kernel, MetalLb, Profile, Sourced};
 use kp_lint::render::{self, Format, Run, Style};
 
 fn root() -> PathBuf {
@@ -35,6 +41,35 @@ fn release_of(text: &str) -> Option<Release> {
     text.lines()
         .find_map(|l| l.strip_prefix("# kubernetes-version:"))
         .and_then(|v| Release::parse(v.trim()))
+}
+
+fn profile_of(text: &str) -> Profile {
+    let Some(args) = text.lines().find_map(|l| l.strip_prefix("# kp-lint-args:")) else {
+        return Profile::default();
+    };
+    let mut p = Profile::default();
+    let words: Vec<&str> = args.split_whitespace().collect();
+    for pair in words.chunks(2) {
+        let (flag, v) = (pair[0], pair.get(1).copied().unwrap_or(""));
+        let src = flag.to_string();
+        match flag {
+            "--kernel-version" => p.kernel = Some(Sourced::new(Kernel::parse(v).unwrap(), src)),
+            "--nodes" => p.nodes = Some(Sourced::new(v.parse().unwrap(), src)),
+            "--services" => p.services = Some(Sourced::new(v.parse().unwrap(), src)),
+            "--endpoints" => p.endpoints = Some(Sourced::new(v.parse().unwrap(), src)),
+            "--cores-per-node" => p.cores_per_node = Some(Sourced::new(v.parse().unwrap(), src)),
+            "--metallb" => {
+                let m = match v {
+                    "l2" => MetalLb::L2,
+                    "bgp" => MetalLb::Bgp,
+                    _ => MetalLb::None,
+                };
+                p.metallb = Some(Sourced::new(m, src));
+            }
+            other => panic!("kp-lint-args: unsupported {other}"),
+        }
+    }
+    p
 }
 
 fn fixtures() -> Vec<(String, PathBuf)> {
@@ -100,12 +135,17 @@ fn fixtures_report_exactly_what_they_expect() {
         let bytes = std::fs::read(&path).unwrap();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let rel = path.strip_prefix(root()).unwrap().display().to_string();
+        let expected = expectations(&text);
+        let mut select: Vec<String> = expected.iter().map(|(_, c)| format!("\"{c}\"")).collect();
+        select.push(format!("\"{code}\""));
+        let config = Config::parse(&format!("select = [{}]", select.join(", ")), None).unwrap();
         let opts = Options {
             release: release_of(&text),
+            profile: profile_of(&text),
+            config,
             ..Options::default()
         };
         let report = lint_bytes(&rel, &bytes, &opts);
-        let expected = expectations(&text);
         let found: BTreeSet<(usize, String)> = report
             .findings
             .iter()

@@ -194,6 +194,51 @@ pub struct GatesFile {
     pub gate: Vec<Gate>,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ScaleTuning {
+    pub large_endpoints: u64,
+    pub endpoints_per_service_estimate: u64,
+    pub iptables_many_services: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SyncTuning {
+    pub legacy_sync_period_seconds: u64,
+    pub legacy_min_sync_period_seconds: u64,
+    pub recommended_min_sync_period: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ClientTuning {
+    pub default_qps: f64,
+    pub default_burst: i64,
+    pub large_nodes: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConntrackTuning {
+    pub max_cap: i64,
+    pub max_cap_since: Release,
+    pub default_max_per_core: i64,
+    pub default_min: i64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IpvsTuning {
+    pub kernel_tcp_timeout_seconds: u64,
+    pub short_tcp_timeout_seconds: u64,
+}
+
+/// Thresholds behind advisory rules (rules/tuning/thresholds.toml).
+#[derive(Debug, Deserialize)]
+pub struct Tuning {
+    pub scale: ScaleTuning,
+    pub sync: SyncTuning,
+    pub client: ClientTuning,
+    pub conntrack: ConntrackTuning,
+    pub ipvs: IpvsTuning,
+}
+
 /// Everything kp-lint knows about kube-proxy across releases.
 #[derive(Debug)]
 pub struct Kb {
@@ -201,12 +246,14 @@ pub struct Kb {
     pub flags: Vec<Flag>,
     pub releases: Releases,
     pub gates: GatesFile,
+    pub tuning: Tuning,
 }
 
 pub const FIELDS_TOML: &str = include_str!("../../rules/kb/fields.toml");
 pub const FLAGS_TOML: &str = include_str!("../../rules/kb/flags.toml");
 pub const RELEASES_TOML: &str = include_str!("../../rules/kb/releases.toml");
 pub const GATES_TOML: &str = include_str!("../../rules/kb/feature-gates.toml");
+pub const TUNING_TOML: &str = include_str!("../../rules/tuning/thresholds.toml");
 
 /// The knowledge base, parsed once. The files are compiled in and covered by tests, so a parse
 /// error is a build defect, reported by the guard tests.
@@ -225,11 +272,14 @@ impl Kb {
             toml::from_str(RELEASES_TOML).map_err(|e| format!("releases.toml: {e}"))?;
         let gates: GatesFile =
             toml::from_str(GATES_TOML).map_err(|e| format!("feature-gates.toml: {e}"))?;
+        let tuning: Tuning =
+            toml::from_str(TUNING_TOML).map_err(|e| format!("thresholds.toml: {e}"))?;
         Ok(Kb {
             fields: fields.field,
             flags: flags.flag,
             releases,
             gates,
+            tuning,
         })
     }
 

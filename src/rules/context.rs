@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::diagnostic::Finding;
 use crate::go;
 use crate::kb::{Kb, Release};
+use crate::profile::Profile;
 use crate::rules::Rule;
 use crate::source::ProxyConfig;
 use crate::source::yaml::Span;
@@ -14,15 +15,22 @@ pub struct Ctx<'a> {
     pub cfg: &'a ProxyConfig,
     pub release: Release,
     pub kb: &'static Kb,
+    pub profile: &'a Profile,
     pub findings: Vec<Finding>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(cfg: &'a ProxyConfig, release: Release, kb: &'static Kb) -> Self {
+    pub fn new(
+        cfg: &'a ProxyConfig,
+        release: Release,
+        kb: &'static Kb,
+        profile: &'a Profile,
+    ) -> Self {
         Ctx {
             cfg,
             release,
             kb,
+            profile,
             findings: Vec::new(),
         }
     }
@@ -142,4 +150,12 @@ impl<'a> Ctx<'a> {
             _ => Vec::new(),
         }
     }
+}
+
+/// What a file-level rule sees: the file's other documents (Services), the release and profile.
+pub struct FileCtx<'a> {
+    pub file: &'a crate::source::SourceFile,
+    pub release: Release,
+    pub profile: &'a Profile,
+    pub findings: Vec<Finding>,
 }

@@ -1,14 +1,18 @@
 //! The rule registry. A rule is one file: its documentation (the doc comment), its metadata and
 //! its check. Registration is one line in the `registry!` list below.
 
+pub mod conntrack;
 pub mod context;
 pub mod fields;
 pub mod input;
+pub mod ipvs;
+pub mod network;
+pub mod sync;
 pub mod validation;
 pub mod wiring;
 
 use crate::diagnostic::Severity;
-pub use context::Ctx;
+pub use context::{Ctx, FileCtx};
 
 /// What a rule is about (its code block; shared/DESIGN.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -18,8 +22,16 @@ pub enum Category {
     Input,
     /// KP1xx: what kube-proxy rejects at start-up.
     Validation,
-    /// KP2xx: unknown, removed and not-yet-available fields.
+    /// KP2xx: unknown, removed and not-yet-available fields; modes and releases over time.
     Fields,
+    /// KP3xx: sync periods and performance.
+    Sync,
+    /// KP4xx: conntrack.
+    Conntrack,
+    /// KP5xx: IPVS (scheduler, timeouts, strictARP) and IPVS myths.
+    Ipvs,
+    /// KP6xx: networking and surroundings (kernel, MetalLB, Cilium, bind addresses, NodePorts).
+    Network,
     /// KP7xx: deployment wiring (flags, ConfigMap, DaemonSet, kubeadm).
     Wiring,
 }
@@ -29,7 +41,11 @@ impl Category {
         match self {
             Category::Input => "Input and API versions",
             Category::Validation => "kube-proxy start-up validation",
-            Category::Fields => "Fields",
+            Category::Fields => "Fields, modes and releases",
+            Category::Sync => "Sync periods and performance",
+            Category::Conntrack => "Conntrack",
+            Category::Ipvs => "IPVS",
+            Category::Network => "Networking and surroundings",
             Category::Wiring => "Deployment wiring",
         }
     }
@@ -82,13 +98,26 @@ macro_rules! declare_rule {
 macro_rules! registry {
     (
         source: [$($src:path),* $(,)?],
-        model: [$($m:ident :: $r:ident),* $(,)?] $(,)?
+        model: [$($m:ident :: $r:ident),* $(,)?],
+        file: [$($fm:ident :: $fr:ident),* $(,)?] $(,)?
     ) => {
         /// Every rule kp-lint has, in code order.
         pub fn all() -> Vec<&'static Rule> {
-            let mut v: Vec<&'static Rule> = vec![$(&$src,)* $(&$m::$r::RULE,)*];
+            let mut v: Vec<&'static Rule> =
+                vec![$(&$src,)* $(&$m::$r::RULE,)* $(&$fm::$fr::RULE,)*];
             v.sort_by_key(|r| r.code);
             v
+        }
+
+        /// Run the rules that look at a file's other documents (Services).
+        pub fn check_file(
+            file: &crate::source::SourceFile,
+            release: crate::kb::Release,
+            profile: &crate::profile::Profile,
+        ) -> Vec<crate::diagnostic::Finding> {
+            let mut cx = FileCtx { file, release, profile, findings: Vec::new() };
+            $($fm::$fr::check(&mut cx);)*
+            cx.findings
         }
 
         /// Run every rule that checks a kube-proxy configuration. When `--config` replaces a
@@ -117,6 +146,8 @@ registry! {
         input::DUPLICATE_KEY,
         input::WRONG_TYPE,
         input::YAML11_BOOLEAN,
+        input::INVALID_SUPPRESSION,
+        input::UNUSED_SUPPRESSION,
         fields::UNKNOWN_FIELD,
         fields::REMOVED_FIELD,
         fields::FIELD_NOT_YET_AVAILABLE,
@@ -147,6 +178,36 @@ registry! {
         wiring::flag_ignored,
         wiring::unknown_flag,
         wiring::deprecated_flag,
+        wiring::missing_hostname_override,
+        fields::ipvs_deprecated,
+        fields::mode_unset,
+        fields::unsupported_release,
+        fields::graduated_gate,
+        sync::inactive_section,
+        sync::ipvs_settings_unused,
+        sync::min_sync_zero_at_scale,
+        sync::legacy_sync_override,
+        sync::iptables_at_scale,
+        sync::client_limits,
+        conntrack::max_per_core_zero,
+        conntrack::min_above_cap,
+        conntrack::subsecond_timeout,
+        conntrack::table_size,
+        ipvs::strict_arp_metallb,
+        ipvs::hashing_scheduler,
+        ipvs::short_tcp_timeout,
+        ipvs::kernel_conn_reuse,
+        network::nftables_kernel,
+        network::cilium_replacement,
+        network::cluster_cidr_missing,
+        network::node_port_addresses_unset,
+        network::localhost_node_ports,
+        network::metrics_bind,
+        network::nftables_tcp_liberal,
+    ],
+    file: [
+        ipvs::service_scheduler_annotation,
+        ipvs::topology_keys,
     ],
 }
 

@@ -92,6 +92,34 @@ impl ProxyConfig {
     }
 }
 
+/// Something about the cluster found in a file (MetalLB, Cilium), for the profile.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    MetalLb {
+        mode: crate::profile::MetalLb,
+        span: Span,
+        what: String,
+    },
+    CiliumKubeProxyReplacement {
+        on: bool,
+        span: Span,
+        what: String,
+    },
+}
+
+/// A Service, for the rules about Service-level kube-proxy myths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceInfo {
+    pub document: usize,
+    pub describe: String,
+    /// Annotations: (key, value, key span).
+    pub annotations: Vec<(String, String, Span)>,
+    /// `spec.topologyKeys` key span, if present.
+    pub topology_keys: Option<Span>,
+    /// `spec.sessionAffinity: ClientIP`.
+    pub client_ip_affinity: bool,
+}
+
 /// One input file, read and split into documents.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -106,6 +134,8 @@ pub struct SourceFile {
     pub configs: Vec<ProxyConfig>,
     /// The file looked like a template and was not analysed.
     pub skipped: bool,
+    pub facts: Vec<Fact>,
+    pub services: Vec<ServiceInfo>,
 }
 
 /// Read bytes into a [`SourceFile`]. Never fails: what cannot be read becomes a finding.
@@ -119,6 +149,8 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
         findings: Vec::new(),
         configs: Vec::new(),
         skipped: false,
+        facts: Vec::new(),
+        services: Vec::new(),
     };
     match text::decode(bytes, limits) {
         Ok((t, enc)) => {
@@ -441,7 +473,42 @@ fn detect(
                 }
             }
         }
-        "ConfigMap" => configmap(file, d, root, ctx, limits),
+        "ConfigMap" => {
+            configmap(file, d, root, ctx, limits);
+            surroundings_configmap(file, d, root);
+        }
+        "L2Advertisement" | "BGPAdvertisement" if api.starts_with("metallb.io/") => {
+            let mode = if kind == "L2Advertisement" {
+                crate::profile::MetalLb::L2
+            } else {
+                crate::profile::MetalLb::Bgp
+            };
+            let span = root.get("kind").map_or(root.span, |n| n.span);
+            file.facts.push(Fact::MetalLb {
+                mode,
+                span,
+                what: describe_object(d, root, kind),
+            });
+        }
+        "Service" if api == "v1" => service(file, d, root),
+        "HelmRelease" | "Application" => {
+            // Flux HelmRelease `spec.values`, Argo CD `spec.source.helm.valuesObject`.
+            let spec = root.get("spec").map(|n| d.resolve(n));
+            let values = spec.and_then(|s| s.get("values")).or_else(|| {
+                spec.and_then(|s| s.get("source"))
+                    .map(|n| d.resolve(n))
+                    .and_then(|s| s.get("helm"))
+                    .map(|n| d.resolve(n))
+                    .and_then(|h| h.get("valuesObject"))
+            });
+            if let Some(v) = values.map(|n| d.resolve(n)) {
+                cilium_values(file, d, v, &describe_object(d, root, kind));
+            }
+        }
+        "" if api.is_empty() => {
+            // A Helm values file for Cilium: a top-level kubeProxyReplacement key.
+            cilium_values(file, d, root, "Helm values");
+        }
         "DaemonSet" | "Pod" | "Deployment" => {
             let describe = describe_object(d, root, kind);
             let spec = if kind == "Pod" {
@@ -467,6 +534,90 @@ fn detect(
         }
         _ => {}
     }
+}
+
+/// MetalLB's legacy `config` ConfigMap (metallb-system) and Cilium's `cilium-config`.
+fn surroundings_configmap(file: &mut SourceFile, d: &Document, root: &Node) {
+    let meta = root.get("metadata").map(|n| d.resolve(n));
+    let name = meta.and_then(|m| str_of(d, m.get("name"))).unwrap_or("");
+    let ns = meta
+        .and_then(|m| str_of(d, m.get("namespace")))
+        .unwrap_or("");
+    let Some(data) = root.get("data").map(|n| d.resolve(n)) else {
+        return;
+    };
+    if name == "config" && ns == "metallb-system" {
+        if let Some(cfg) = data.get("config").map(|n| d.resolve(n)) {
+            let text = cfg.as_str().unwrap_or("");
+            let mode = if text.contains("protocol: layer2") {
+                Some(crate::profile::MetalLb::L2)
+            } else if text.contains("protocol: bgp") {
+                Some(crate::profile::MetalLb::Bgp)
+            } else {
+                None
+            };
+            if let Some(mode) = mode {
+                file.facts.push(Fact::MetalLb {
+                    mode,
+                    span: cfg.span,
+                    what: "ConfigMap metallb-system/config (legacy MetalLB configuration)".into(),
+                });
+            }
+        }
+    }
+    if name == "cilium-config" {
+        if let Some(v) = data.get("kube-proxy-replacement").map(|n| d.resolve(n)) {
+            if let Some(s) = v.as_str() {
+                file.facts.push(Fact::CiliumKubeProxyReplacement {
+                    on: matches!(s, "true" | "strict"),
+                    span: v.span,
+                    what: format!("ConfigMap {ns}/cilium-config"),
+                });
+            }
+        }
+    }
+}
+
+/// Cilium Helm values: `kubeProxyReplacement: true` (or the old `strict`).
+fn cilium_values(file: &mut SourceFile, d: &Document, values: &Node, what: &str) {
+    if let Some(v) = values.get("kubeProxyReplacement").map(|n| d.resolve(n)) {
+        if let Some(s) = v.as_str() {
+            let on = matches!(s, "true" | "strict" | "True" | "yes");
+            file.facts.push(Fact::CiliumKubeProxyReplacement {
+                on,
+                span: v.span,
+                what: what.to_string(),
+            });
+        }
+    }
+}
+
+fn service(file: &mut SourceFile, d: &Document, root: &Node) {
+    let meta = root.get("metadata").map(|n| d.resolve(n));
+    let mut annotations = Vec::new();
+    if let Some(a) = meta
+        .and_then(|m| m.get("annotations"))
+        .map(|n| d.resolve(n))
+    {
+        for (k, v) in a.entries() {
+            if let (Some(k_s), Some(v_s)) = (k.as_str(), d.resolve(v).as_str()) {
+                annotations.push((k_s.to_string(), v_s.to_string(), k.span));
+            }
+        }
+    }
+    let spec = root.get("spec").map(|n| d.resolve(n));
+    let topology_keys = spec
+        .and_then(|s| s.get_entry("topologyKeys"))
+        .map(|(k, _)| k.span);
+    let client_ip_affinity =
+        spec.and_then(|s| str_of(d, s.get("sessionAffinity"))) == Some("ClientIP");
+    file.services.push(ServiceInfo {
+        document: d.index,
+        describe: describe_object(d, root, "Service"),
+        annotations,
+        topology_keys,
+        client_ip_affinity,
+    });
 }
 
 fn describe_object(d: &Document, root: &Node, kind: &str) -> String {

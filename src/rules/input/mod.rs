@@ -6,6 +6,7 @@ mod decode;
 mod encoding;
 mod kubeadm;
 mod limits;
+mod suppression;
 mod syntax;
 mod template;
 
@@ -14,5 +15,6 @@ pub use decode::{DUPLICATE_KEY, WRONG_TYPE, YAML11_BOOLEAN};
 pub use encoding::UNREADABLE_TEXT;
 pub use kubeadm::{DEPRECATED_KUBEADM_VERSION, UNSUPPORTED_KUBEADM_VERSION};
 pub use limits::INPUT_LIMIT;
+pub use suppression::{INVALID_SUPPRESSION, UNUSED_SUPPRESSION};
 pub use syntax::YAML_SYNTAX;
 pub use template::TEMPLATE_SKIPPED;

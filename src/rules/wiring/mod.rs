@@ -4,6 +4,7 @@
 mod cluster_cidr_mismatch;
 pub mod deprecated_flag;
 pub mod flag_ignored;
+pub mod missing_hostname_override;
 pub mod unknown_flag;
 
 pub use cluster_cidr_mismatch::KUBEADM_CLUSTER_CIDR_MISMATCH;

@@ -1,0 +1,9 @@
+//! KP5xx: IPVS — strictARP with MetalLB, schedulers, timeouts, kernels, and the per-Service
+//! myths from blog posts.
+
+pub mod hashing_scheduler;
+pub mod kernel_conn_reuse;
+pub mod service_scheduler_annotation;
+pub mod short_tcp_timeout;
+pub mod strict_arp_metallb;
+pub mod topology_keys;
