@@ -272,6 +272,7 @@ fn flag_profile(args: &Args) -> Result<Profile, String> {
         metallb: args.metallb.map(|v| Sourced::new(v, "--metallb")),
         cni: args.cni.clone().map(|v| Sourced::new(v, "--cni")),
         cilium_kube_proxy_replacement: None,
+        kube_proxy_scraped: None,
     })
 }
 

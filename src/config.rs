@@ -174,6 +174,7 @@ impl Config {
             metallb: p.metallb.map(|v| Sourced::new(v, src.clone())),
             cni: p.cni.clone().map(|v| Sourced::new(v, src.clone())),
             cilium_kube_proxy_replacement: None,
+            kube_proxy_scraped: None,
         }
     }
 

@@ -42,6 +42,11 @@ pub fn detected_profile(files: &[&SourceFile]) -> Profile {
                         p.metallb = Some(Sourced::new(*mode, at(f, *span, what)));
                     }
                 }
+                Fact::KubeProxyScraped { span, what } => {
+                    if p.kube_proxy_scraped.is_none() {
+                        p.kube_proxy_scraped = Some(Sourced::new(true, at(f, *span, what)));
+                    }
+                }
                 Fact::CiliumKubeProxyReplacement { on, span, what } => {
                     if p.cilium_kube_proxy_replacement
                         .as_ref()

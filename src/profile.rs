@@ -93,6 +93,8 @@ pub struct Profile {
     pub cni: Option<Sourced<String>>,
     /// Cilium's kube-proxy replacement is on.
     pub cilium_kube_proxy_replacement: Option<Sourced<bool>>,
+    /// Prometheus scrapes kube-proxy's metrics from outside the node.
+    pub kube_proxy_scraped: Option<Sourced<bool>>,
 }
 
 impl Profile {
@@ -115,6 +117,7 @@ impl Profile {
             &mut self.cilium_kube_proxy_replacement,
             &other.cilium_kube_proxy_replacement,
         );
+        pick(&mut self.kube_proxy_scraped, &other.kube_proxy_scraped);
         self
     }
 

@@ -203,6 +203,7 @@ registry! {
         network::node_port_addresses_unset,
         network::localhost_node_ports,
         network::metrics_bind,
+        network::metrics_loopback,
         network::nftables_tcp_liberal,
     ],
     file: [

@@ -105,6 +105,11 @@ pub enum Fact {
         span: Span,
         what: String,
     },
+    /// Prometheus is set up to scrape kube-proxy's metrics from outside the node.
+    KubeProxyScraped {
+        span: Span,
+        what: String,
+    },
 }
 
 /// A Service, for the rules about Service-level kube-proxy myths.
@@ -491,6 +496,33 @@ fn detect(
             });
         }
         "Service" if api == "v1" => service(file, d, root),
+        "ServiceMonitor" | "PodMonitor" if api.starts_with("monitoring.coreos.com/") => {
+            let name = root
+                .get("metadata")
+                .map(|n| d.resolve(n))
+                .and_then(|m| str_of(d, m.get("name")))
+                .unwrap_or("");
+            let selects = root
+                .get("spec")
+                .map(|n| d.resolve(n))
+                .and_then(|s| s.get("selector"))
+                .map(|n| d.resolve(n))
+                .and_then(|s| s.get("matchLabels"))
+                .map(|n| d.resolve(n))
+                .is_some_and(|m| {
+                    m.entries().iter().any(|(_, v)| {
+                        d.resolve(v)
+                            .as_str()
+                            .is_some_and(|v| v.contains("kube-proxy"))
+                    })
+                });
+            if selects || name.contains("kube-proxy") {
+                file.facts.push(Fact::KubeProxyScraped {
+                    span: root.get("kind").map_or(root.span, |n| n.span),
+                    what: describe_object(d, root, kind),
+                });
+            }
+        }
         "HelmRelease" | "Application" => {
             // Flux HelmRelease `spec.values`, Argo CD `spec.source.helm.valuesObject`.
             let spec = root.get("spec").map(|n| d.resolve(n));
@@ -506,8 +538,22 @@ fn detect(
             }
         }
         "" if api.is_empty() => {
-            // A Helm values file for Cilium: a top-level kubeProxyReplacement key.
+            // Helm values: Cilium's kubeProxyReplacement; kube-prometheus-stack's kubeProxy.enabled.
             cilium_values(file, d, root, "Helm values");
+            if let Some((k, v)) = root.get_entry("kubeProxy") {
+                let on = d
+                    .resolve(v)
+                    .get("enabled")
+                    .map(|n| d.resolve(n))
+                    .and_then(|n| n.as_str())
+                    == Some("true");
+                if on {
+                    file.facts.push(Fact::KubeProxyScraped {
+                        span: k.span,
+                        what: "kube-prometheus-stack values (kubeProxy.enabled)".into(),
+                    });
+                }
+            }
         }
         "DaemonSet" | "Pod" | "Deployment" => {
             let describe = describe_object(d, root, kind);
@@ -562,6 +608,25 @@ fn surroundings_configmap(file: &mut SourceFile, d: &Document, root: &Node) {
                     span: cfg.span,
                     what: "ConfigMap metallb-system/config (legacy MetalLB configuration)".into(),
                 });
+            }
+        }
+    }
+    for (_, v) in data.entries() {
+        let v = d.resolve(v);
+        if let Some(text) = v.as_str() {
+            let scrapes = [
+                "job_name: kube-proxy",
+                "job_name: 'kube-proxy'",
+                "job_name: \"kube-proxy\"",
+            ]
+            .iter()
+            .any(|j| text.contains(j));
+            if scrapes {
+                file.facts.push(Fact::KubeProxyScraped {
+                    span: v.span,
+                    what: format!("Prometheus scrape job kube-proxy in ConfigMap {ns}/{name}"),
+                });
+                break;
             }
         }
     }
