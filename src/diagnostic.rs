@@ -167,7 +167,24 @@ impl miette::Diagnostic for Report<'_> {
             .map(|_| &self.source as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let span = self.finding.span?;
+        let mut span = self.finding.span?;
+        // A zero-width span at the very end of the text has no character to draw a caret
+        // under: point at the last character instead.
+        let text = self.source.inner();
+        if span.is_empty() && span.start >= text.len() && !text.is_empty() {
+            let mut start = text.len() - 1;
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let trimmed = text.trim_end_matches(['\n', '\r']);
+            if !trimmed.is_empty() {
+                start = trimmed.len() - 1;
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+            }
+            span = Span::new(start, start + 1);
+        }
         let mut v = vec![miette::LabeledSpan::new_primary_with_span(
             self.finding.label.clone(),
             (span.start, span.len()),

@@ -99,6 +99,13 @@ pub fn lint_bytes(name: &str, bytes: &[u8], opts: &Options) -> FileReport {
 
 pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
     let kb = kb();
+    // What this file itself says about the cluster (MetalLB, Cilium, scraping) counts too; the
+    // caller's profile (flags, configuration file, other files) wins.
+    let profile = opts.profile.clone().or(&detected_profile(&[&file]));
+    let opts = &Options {
+        profile,
+        ..opts.clone()
+    };
     let mut findings = std::mem::take(&mut file.findings);
     let mut configs = Vec::new();
     for cfg in &file.configs {

@@ -187,16 +187,25 @@ pub fn check(cfg: &ProxyConfig, text: &str, release: Release, kb: &Kb) -> Vec<Fi
                     other => other.to_string(),
                 };
                 let want = expected(kb, &path);
-                let mut f = Finding::new(
-                    &input::WRONG_TYPE,
+                let out_of_range = matches!(
+                    err.kind(),
+                    jsonschema::error::ValidationErrorKind::Minimum { .. }
+                        | jsonschema::error::ValidationErrorKind::Maximum { .. }
+                );
+                let message = if out_of_range {
+                    format!("{path} is {shown}, outside the range of its 32-bit integer field")
+                } else {
                     format!(
                         "{path} is {} ({shown}); kube-proxy expects {want}",
                         type_name(got)
-                    ),
-                )
-                .at(fs.value)
-                .label("kube-proxy cannot decode this and exits")
-                .path(path.to_string());
+                    )
+                };
+                let raw = text.get(fs.value.start..fs.value.end).unwrap_or("");
+                let quoted = raw.starts_with('"') || raw.starts_with('\'');
+                let mut f = Finding::new(&input::WRONG_TYPE, message)
+                    .at(fs.value)
+                    .label("kube-proxy cannot decode this and exits")
+                    .path(path.to_string());
                 f = f.help(match got {
                     Value::Number(_) if want.contains("duration") => {
                         format!("add a unit: \"{shown}s\" means {shown} seconds")
@@ -205,12 +214,19 @@ pub fn check(cfg: &ProxyConfig, text: &str, release: Release, kb: &Kb) -> Vec<Fi
                         "YAML 1.1 reads this as a boolean; quote it if a string is meant (\"{}\")",
                         text.get(fs.value.start..fs.value.end).unwrap_or("")
                     ),
+                    _ if out_of_range => {
+                        "use a value between -2147483648 and 2147483647".to_string()
+                    }
                     Value::String(_)
-                        if want == "true or false"
-                            || want == "an integer"
-                            || want == "a number" =>
+                        if quoted
+                            && (want == "true or false"
+                                || want == "an integer"
+                                || want == "a number") =>
                     {
                         "remove the quotes".to_string()
+                    }
+                    Value::String(_) if want == "an integer" || want == "a number" => {
+                        format!("write {want} without a unit or words")
                     }
                     _ => format!("write {want}"),
                 });

@@ -195,7 +195,7 @@ pub fn apply(
             )
             .at(s.span)
             .label("unused")
-            .help("remove the comment; the problem it silenced is gone"),
+            .help("remove the comment, or move it to the line the finding is on now"),
         );
     }
     kept.append(&mut extra);

@@ -121,12 +121,17 @@ macro_rules! registry {
         }
 
         /// Run every rule that checks a kube-proxy configuration. When `--config` replaces a
-        /// command line's flags, the flags are not kube-proxy's configuration: only the wiring
-        /// rules look at them.
+        /// command line's flags, what is left of them (logging flags, `--hostname-override`) is
+        /// validated, the wiring rules look at the flags, and the advice is left to the file —
+        /// except KP603, which is about kube-proxy being deployed at all.
         pub fn check_config(cx: &mut Ctx<'_>) {
             let flags_only = cx.cfg.flags_replaced_by_file();
             $(
-                if !flags_only || $m::$r::RULE.category == Category::Wiring {
+                let rule = &$m::$r::RULE;
+                if !flags_only
+                    || matches!(rule.category, Category::Validation | Category::Wiring)
+                    || rule.code == "KP603"
+                {
                     $m::$r::check(cx);
                 }
             )*

@@ -160,6 +160,8 @@ pub(super) fn container(
             ) {
                 set_path(&mut data.value, &Path::parse(to), v);
                 data.spans.insert(Path::parse(to), fs);
+                remove_path(&mut data.value, &Path::parse(from));
+                data.spans.remove(&Path::parse(from));
             }
         }
     }
@@ -277,11 +279,24 @@ fn convert(
             .filter(|f| f.is_finite())
             .map(Value::from),
         "duration" => go::parse_duration(&raw).map(|_| Value::String(raw.clone())),
+        // pflag's string slices: an empty value is an empty list.
+        "string-list" if raw.is_empty() => Some(Value::Array(Vec::new())),
         "string-list" => Some(Value::Array(
             raw.split(',')
                 .map(|s| Value::String(s.to_string()))
                 .collect(),
         )),
+        // `--vmodule=pattern=N,pattern=N` (component-base VModuleConfiguration).
+        "vmodule" => raw
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|item| {
+                let (pat, v) = item.rsplit_once('=')?;
+                let v: u32 = v.parse().ok()?;
+                Some(serde_json::json!({"filePattern": pat, "verbosity": v}))
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Value::Array),
         "gates" => {
             let mut m = Map::new();
             let mut ok = true;
@@ -307,6 +322,7 @@ fn convert(
             "float32" => "a number",
             "duration" => "a Go duration such as 30s or 1m",
             "gates" => "a list of Name=true|false pairs",
+            "vmodule" => "a list of pattern=N pairs",
             _ => "a valid value",
         };
         file.findings.push(
@@ -368,6 +384,24 @@ fn set(data: &mut Located, field: &str, v: Value, u: &FlagUse) {
             value: u.value_span,
         },
     );
+}
+
+fn remove_path(root: &mut Value, path: &Path) {
+    use crate::model::Seg;
+    let Some((Seg::Key(last), parents)) = path.0.split_last() else {
+        return;
+    };
+    let mut cur = root;
+    for seg in parents {
+        let Seg::Key(k) = seg else { return };
+        match cur.get_mut(k.as_str()) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+    if let Value::Object(m) = cur {
+        m.remove(last);
+    }
 }
 
 fn set_path(root: &mut Value, path: &Path, v: Value) {

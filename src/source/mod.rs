@@ -206,7 +206,12 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
     let mut ctx = FileContext::default();
     for d in &docs {
         if let Some(root) = &d.root {
-            scan_kubeadm(&mut file, d, root, &mut ctx);
+            kubeadm_context(d, root, &mut ctx);
+        }
+    }
+    for d in &docs {
+        if let Some(root) = &d.root {
+            kubeadm_version(&mut file, d, root, &ctx);
         }
     }
     for d in &docs {
@@ -216,10 +221,25 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
             } else {
                 &input::YAML_SYNTAX
             };
+            let (message, help) = if err.limit {
+                (
+                    format!("document nested deeper than {} levels", limits.max_depth),
+                    format!(
+                        "kube-proxy configurations are shallow; raise --max-depth (now {}) only for trusted input",
+                        limits.max_depth
+                    ),
+                )
+            } else {
+                (
+                    format!("invalid YAML: {}", err.message),
+                    "correct the YAML at this position; later documents are still read".to_string(),
+                )
+            };
             file.findings.push(
-                Finding::new(rule, format!("invalid YAML: {}", err.message))
+                Finding::new(rule, message)
                     .at(Span::new(err.offset, err.offset))
                     .label("here")
+                    .help(help)
                     .document(d.index, "YAML document"),
             );
             continue;
@@ -229,10 +249,20 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
         }
     }
     file.documents = docs;
-    let templated_field = file
-        .configs
-        .iter()
-        .find_map(|c| template_path(&c.data.value, &Path::root()).map(|p| c.field_span(&p).value));
+    // Unquoted `{{ … }}` parses as a flow mapping, so the raw text of each kube-proxy document
+    // is checked as well as its values.
+    let templated_field = file.configs.iter().find_map(|c| {
+        template_path(&c.data.value, &Path::root())
+            .map(|p| c.field_span(&p).value)
+            .or_else(|| {
+                let raw = file
+                    .text
+                    .get(c.doc_span.start..c.doc_span.end)
+                    .unwrap_or("");
+                let at = raw.find("{{").filter(|_| raw.contains("}}"))?;
+                Some(Span::new(c.doc_span.start + at, c.doc_span.start + at + 2))
+            })
+    });
     if let Some(span) = templated_field {
         {
             file.configs.clear();
@@ -272,7 +302,8 @@ fn first_marker(t: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// The first field whose value is a template expression or placeholder.
+/// The first field whose value is a template expression or placeholder. `hostnameOverride`
+/// is exempt: `${NODE_NAME}` there is the shell's or the Downward API's, not a template's.
 fn template_path(v: &Value, path: &Path) -> Option<Path> {
     match v {
         Value::Array(a) => a
@@ -280,7 +311,9 @@ fn template_path(v: &Value, path: &Path) -> Option<Path> {
             .enumerate()
             .find_map(|(i, x)| template_path(x, &path.index(i))),
         Value::Object(m) => m.iter().find_map(|(k, x)| {
-            if is_template_value(&Value::String(k.clone())) {
+            if path.is_root() && k == "hostnameOverride" {
+                None
+            } else if is_template_value(&Value::String(k.clone())) {
                 Some(path.key(k))
             } else {
                 template_path(x, &path.key(k))
@@ -352,7 +385,34 @@ fn str_of<'a>(d: &'a Document, n: Option<&'a Node>) -> Option<&'a str> {
 }
 
 /// kubeadm documents: versions, kubernetesVersion, podSubnet.
-fn scan_kubeadm(file: &mut SourceFile, d: &Document, root: &Node, ctx: &mut FileContext) {
+/// kubeadm's `kubernetesVersion` and `networking.podSubnet`, read before anything is judged.
+fn kubeadm_context(d: &Document, root: &Node, ctx: &mut FileContext) {
+    let api = str_of(d, root.get("apiVersion")).unwrap_or("");
+    let kind = str_of(d, root.get("kind")).unwrap_or("");
+    if !api.starts_with("kubeadm.k8s.io/")
+        || !(kind == "ClusterConfiguration" || kind == "MasterConfiguration")
+    {
+        return;
+    }
+    if let Some(n) = root.get("kubernetesVersion").map(|n| d.resolve(n)) {
+        if let Some(r) = n.as_str().and_then(Release::parse) {
+            ctx.release = Some((r, n.span));
+        }
+    }
+    if let Some(n) = root
+        .get("networking")
+        .map(|n| d.resolve(n))
+        .and_then(|n| n.get("podSubnet"))
+        .map(|n| d.resolve(n))
+    {
+        if let Some(s) = n.as_str() {
+            ctx.pod_subnet = Some((s.to_string(), n.span));
+        }
+    }
+}
+
+/// kubeadm API versions: refused, deprecated, or too new for the Kubernetes release deployed.
+fn kubeadm_version(file: &mut SourceFile, d: &Document, root: &Node, ctx: &FileContext) {
     let Some(api) = str_of(d, root.get("apiVersion")) else {
         return;
     };
@@ -361,6 +421,9 @@ fn scan_kubeadm(file: &mut SourceFile, d: &Document, root: &Node, ctx: &mut File
     };
     let kind = str_of(d, root.get("kind")).unwrap_or("");
     let api_span = root.get("apiVersion").map(|n| n.span).unwrap_or(d.span);
+    // kubeadm deploys its own minor release or the one before it; the file's kubernetesVersion
+    // thus bounds the kubeadm releases that can read it.
+    let target = ctx.release.map(|(r, _)| r);
     match kb().kubeadm_version(version) {
         Some(v) if v.rejected_since.is_some() => {
             let rejected = v.rejected_since.unwrap();
@@ -382,18 +445,41 @@ fn scan_kubeadm(file: &mut SourceFile, d: &Document, root: &Node, ctx: &mut File
         }
         Some(v) if v.deprecated.is_some() => {
             let dep = v.deprecated.unwrap();
-            file.findings.push(
-                Finding::new(
-                    &input::DEPRECATED_KUBEADM_VERSION,
-                    format!("kubeadm API {api} is deprecated since kubeadm {dep}"),
-                )
-                .at(api_span)
-                .label("deprecated kubeadm API version")
-                .help("run `kubeadm config migrate --old-config old.yaml --new-config new.yaml` to write kubeadm.k8s.io/v1beta4")
-                .document(d.index, kind),
-            );
+            // A kubeadm old enough for this Kubernetes release may not read the newer version.
+            let old_cluster = target.is_some_and(|t| t.minor + 1 < dep.minor);
+            if !old_cluster {
+                file.findings.push(
+                    Finding::new(
+                        &input::DEPRECATED_KUBEADM_VERSION,
+                        format!("kubeadm API {api} is deprecated since kubeadm {dep}"),
+                    )
+                    .at(api_span)
+                    .label("deprecated kubeadm API version")
+                    .help("run `kubeadm config migrate --old-config old.yaml --new-config new.yaml` to write kubeadm.k8s.io/v1beta4")
+                    .document(d.index, kind),
+                );
+            }
         }
-        Some(_) => {}
+        Some(v) => {
+            if let (Some(since), Some(t)) = (v.since, target) {
+                if t.minor + 1 < since.minor {
+                    file.findings.push(
+                        Finding::new(
+                            &input::UNSUPPORTED_KUBEADM_VERSION,
+                            format!(
+                                "kubeadm API {api} needs kubeadm {since} or later, which cannot deploy Kubernetes {t}"
+                            ),
+                        )
+                        .at(api_span)
+                        .label("too new for the kubernetesVersion")
+                        .help(format!(
+                            "kubeadm deploys its own minor release or the one before; for Kubernetes {t} use the kubeadm API version that kubeadm {t} writes"
+                        ))
+                        .document(d.index, kind),
+                    );
+                }
+            }
+        }
         None => {
             file.findings.push(
                 Finding::new(
@@ -405,23 +491,6 @@ fn scan_kubeadm(file: &mut SourceFile, d: &Document, root: &Node, ctx: &mut File
                 .help("use apiVersion: kubeadm.k8s.io/v1beta4")
                 .document(d.index, kind),
             );
-        }
-    }
-    if kind == "ClusterConfiguration" || kind == "MasterConfiguration" {
-        if let Some(n) = root.get("kubernetesVersion").map(|n| d.resolve(n)) {
-            if let Some(r) = n.as_str().and_then(Release::parse) {
-                ctx.release = Some((r, n.span));
-            }
-        }
-        if let Some(n) = root
-            .get("networking")
-            .map(|n| d.resolve(n))
-            .and_then(|n| n.get("podSubnet"))
-            .map(|n| d.resolve(n))
-        {
-            if let Some(s) = n.as_str() {
-                ctx.pod_subnet = Some((s.to_string(), n.span));
-            }
         }
     }
 }
@@ -447,9 +516,11 @@ fn detect(
                 file.findings.push(
                     Finding::new(
                         &input::UNKNOWN_API_VERSION,
-                        format!(
-                            "kube-proxy does not know apiVersion {api:?} for KubeProxyConfiguration"
-                        ),
+                        if api.is_empty() {
+                            "KubeProxyConfiguration without apiVersion; kube-proxy cannot decode it".to_string()
+                        } else {
+                            format!("kube-proxy does not know apiVersion {api:?} for KubeProxyConfiguration")
+                        },
                     )
                     .at(span)
                     .label("unknown API version")
@@ -711,8 +782,25 @@ fn configmap(file: &mut SourceFile, d: &Document, root: &Node, ctx: &FileContext
             continue;
         }
         let map = OffsetMap::for_scalar(&file.text, v);
-        let inner_docs = yaml::parse_stream(inner, limits);
         let describe_key = format!("{describe} ({key})");
+        if looks_templated(inner) && inner.contains("{{") {
+            let at = map.offset(inner.find("{{").unwrap_or(0));
+            file.skipped = true;
+            file.findings.push(
+                Finding::new(
+                    &input::TEMPLATE_SKIPPED,
+                    format!("{key} contains template markers; skipped"),
+                )
+                .at(Span::new(at, at + 2))
+                .label("template marker")
+                .help(
+                    "lint the rendered output instead (for example `helm template … | kp-lint -`)",
+                )
+                .document(d.index, describe_key.clone()),
+            );
+            continue;
+        }
+        let inner_docs = yaml::parse_stream(inner, limits);
         for idoc in &inner_docs {
             if let Some(err) = &idoc.error {
                 let at = map.offset(err.offset);
@@ -801,7 +889,13 @@ fn push_config(
     // kubeadm copies networking.podSubnet into an empty clusterCIDR; warn when both differ.
     if let (Some((subnet, sspan)), Origin::File) = (&ctx.pod_subnet, &origin) {
         if let Some(Value::String(cidr)) = data.get("clusterCIDR") {
-            if !cidr.is_empty() && cidr != subnet {
+            // kubeadm compares the strings; a reordered dual-stack pair means the same ranges.
+            let set = |s: &str| {
+                let mut v: Vec<String> = s.split(',').map(|x| x.trim().to_string()).collect();
+                v.sort();
+                v
+            };
+            if !cidr.is_empty() && set(cidr) != set(subnet) {
                 let span = data.spans[&Path::parse("clusterCIDR")].value;
                 file.findings.push(
                     Finding::new(

@@ -3,19 +3,20 @@ use crate::rules::Ctx;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a computed `nf_conntrack_max` above 1,048,576 — `conntrack.min` above it, or
-    /// `maxPerCore × cores` above it (cores from `--cores-per-node`) — in releases that cap the
-    /// value (1.36 and later).
+    /// Reports `maxPerCore × cores` above 1,048,576 (cores from `--cores-per-node`) in
+    /// releases that cap the computed value (1.36 and later).
     ///
     /// ## Why it matters
-    /// Since 1.36 kube-proxy caps `nf_conntrack_max` at 1,048,576: larger values are not
-    /// applied. A node that needs more must set the sysctl itself (kube-proxy only ever raises
-    /// the limit, so a higher host value stays).
+    /// Since 1.36 kube-proxy caps the computed `nf_conntrack_max` at 1,048,576 when
+    /// `maxPerCore × cores` exceeds it — and then ignores `min` as well. (A large `min` on
+    /// its own is still applied.) A node that needs more must set the sysctl itself: kube-proxy
+    /// only ever raises the limit, so a higher host value stays.
     ///
     /// ## Example
     /// ```yaml
+    /// # kp-lint --cores-per-node 64 (64 × 32768 = 2,097,152)
     /// conntrack:
-    ///   min: 2097152
+    ///   maxPerCore: 32768
     /// ```
     ///
     /// ## How to fix
@@ -24,27 +25,19 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - kubernetes/kubernetes#137002 (cap at 1,048,576; first in 1.36)
-    /// - pkg/proxy/conntrack/sysctls.go (`getConntrackMax`)
+    /// - pkg/proxy/conntrack/sysctls.go@008b3652 (`getConntrackMax`: the cap applies to the product)
     pub static RULE = {
         code: "KP402",
         name: "conntrack-max-above-cap",
         category: Conntrack,
         severity: Warning,
-        summary: "a conntrack size above the 1,048,576 cap kube-proxy applies since 1.36",
+        summary: "maxPerCore × cores above the 1,048,576 cap kube-proxy applies since 1.36",
     }
 }
 
 pub fn check(cx: &mut Ctx<'_>) {
     let t = &cx.kb.tuning.conntrack;
     if !cx.release.at_least(&t.max_cap_since) || cx.int("conntrack.maxPerCore") == Some(0) {
-        return;
-    }
-    if let Some(min) = cx.int("conntrack.min").filter(|m| *m > t.max_cap) {
-        let f = cx
-            .at(&RULE, "conntrack.min", format!("conntrack.min {min} is above the {} cap of Kubernetes {}", t.max_cap, cx.release))
-            .label("capped")
-            .help("size nf_conntrack_max on the host for more; kube-proxy never lowers a higher host value");
-        cx.emit(f);
         return;
     }
     let Some(cores) = cx.profile.cores_per_node.as_ref().map(|c| c.value) else {

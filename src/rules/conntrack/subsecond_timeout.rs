@@ -49,8 +49,9 @@ pub fn check(cx: &mut Ctx<'_>) {
                 &RULE,
                 path,
                 format!(
-                    "{path} is {}; kube-proxy writes it as {written} seconds",
-                    format_duration(d)
+                    "{path} is {}; kube-proxy writes it as {written} second{}",
+                    format_duration(d),
+                    if written == 1 { "" } else { "s" }
                 ),
             )
             .label("truncated to whole seconds")

@@ -36,12 +36,7 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &mut Ctx<'_>) {
-    if !cx.mode().is_empty()
-        || !matches!(
-            cx.cfg.origin,
-            crate::source::Origin::File | crate::source::Origin::ConfigMap { .. }
-        )
-    {
+    if !cx.mode().is_empty() {
         return;
     }
     let f = match cx.cfg.get("mode") {

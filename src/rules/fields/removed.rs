@@ -2,7 +2,8 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a field that existed in older releases but is gone in the target release:
     /// `udpIdleTimeout` (removed with the userspace proxy in 1.26), `resourceContainer` (1.16),
-    /// `conntrack.max` (1.15).
+    /// `conntrack.max` (1.15). When the target release still has the field, the finding is
+    /// information: it will be ignored after an upgrade.
     ///
     /// ## Why it matters
     /// kube-proxy ignores it (strict decoding fails and lenient decoding drops it), so whatever it

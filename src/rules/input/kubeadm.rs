@@ -2,7 +2,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports kubeadm configuration API versions that current kubeadm refuses:
     /// `kubeadm.k8s.io/v1alpha1` and `v1alpha2` (`MasterConfiguration`), `v1alpha3`, `v1beta1`
-    /// and `v1beta2`, naming the kubeadm release that dropped each one.
+    /// and `v1beta2`, naming the kubeadm release that dropped each one — and the opposite
+    /// mismatch: `v1beta4` (kubeadm 1.31+) with a `kubernetesVersion` older than 1.30, which no
+    /// kubeadm that reads v1beta4 can deploy (kubeadm deploys its own minor or the one before).
     ///
     /// ## Why it matters
     /// `kubeadm init --config` fails with "your configuration file uses an old API spec". Many
@@ -34,7 +36,9 @@ crate::declare_rule! {
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports `kubeadm.k8s.io/v1beta3`, deprecated since kubeadm 1.31 in favour of `v1beta4`.
+    /// Reports `kubeadm.k8s.io/v1beta3`, deprecated since kubeadm 1.31 in favour of `v1beta4` —
+    /// unless the file's `kubernetesVersion` is 1.29 or older, where the kubeadm in use cannot
+    /// read v1beta4 yet.
     ///
     /// ## Why it matters
     /// kubeadm still reads v1beta3 but prints a deprecation warning; v1beta4 adds

@@ -35,7 +35,7 @@ crate::declare_rule! {
     /// that are enabled).
     ///
     /// ## Why it matters
-    /// The problem was fixed or moved; a stale suppression would silently hide it if it came
+    /// The problem was fixed, or moved to another line; a stale suppression would silently hide it if it came
     /// back on that line.
     ///
     /// ## Example

@@ -37,10 +37,6 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &mut Ctx<'_>) {
-    // Flags-only configurations often get clusterCIDR from elsewhere; only files are judged.
-    if matches!(cx.cfg.origin, crate::source::Origin::Flags { .. }) {
-        return;
-    }
     let mode = cx.str("detectLocalMode").unwrap_or("");
     if !(mode.is_empty() || mode == "ClusterCIDR") {
         return;

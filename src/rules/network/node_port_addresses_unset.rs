@@ -37,12 +37,7 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &mut Ctx<'_>) {
-    if cx.mode() == "nftables"
-        || !matches!(
-            cx.cfg.origin,
-            crate::source::Origin::File | crate::source::Origin::ConfigMap { .. }
-        )
-    {
+    if cx.mode() == "nftables" {
         return;
     }
     if !cx

@@ -9,8 +9,8 @@ crate::declare_rule! {
     /// `detectLocal.interfaceNamePrefix`.
     ///
     /// ## Why it matters
-    /// From 1.31 kube-proxy validates the value and refuses to start (`Unsupported value`,
-    /// `must not be empty`). Local-traffic detection decides which traffic is masqueraded.
+    /// kube-proxy refuses to start: from 1.31 its validation says `Unsupported value` or `must
+    /// not be empty`; before, setting up the proxier failed with `unknown detect-local-mode`. Local-traffic detection decides which traffic is masqueraded.
     ///
     /// ## Example
     /// ```yaml
@@ -78,9 +78,11 @@ pub fn check(cx: &mut Ctx<'_>) {
                 format!("detectLocalMode {mode} needs {needed}"),
             )
             .label(format!("{needed} must not be empty"))
-            .help(format!(
-                "set {needed} to the pods' interface, e.g. `cbr0` or `veth`"
-            ))
+            .help(if mode == "BridgeInterface" {
+                format!("set {needed} to the pods' bridge, e.g. `cbr0`")
+            } else {
+                format!("set {needed} to the prefix of the pods' interfaces, e.g. `veth`")
+            })
             .path(needed);
         cx.emit(f);
     }

@@ -54,7 +54,7 @@ pub fn check(cx: &mut Ctx<'_>) {
                 if let Some((stage, default, true)) = g.stage_in(&r) {
                     if on != default {
                         let f = cx
-                            .at(&RULE, &path, format!("feature gate {name} is {stage} and locked to {default} in Kubernetes {r}"))
+                            .at(&RULE, &path, format!("feature gate {name} is {} and locked to {default} in Kubernetes {r}", stage.to_ascii_uppercase()))
                             .at(cx.key_span(&path))
                             .label(format!("cannot set feature gate {name} to {on}"))
                             .help("remove the gate: it can no longer be changed");

@@ -71,6 +71,15 @@ pub fn check(cx: &mut Ctx<'_>) {
     };
     if !cx.release.at_least(&v.ipvs_scheduler_list_until) {
         if !v.ipvs_schedulers.iter().any(|x| x == s) {
+            let help = if KERNEL_SCHEDULERS.contains(&s) {
+                format!(
+                    "{s} is accepted from Kubernetes {}; use one of {}",
+                    v.ipvs_scheduler_list_until,
+                    v.ipvs_schedulers.join(" ")
+                )
+            } else {
+                help
+            };
             let f = cx
                 .at(
                     &RULE,

@@ -47,23 +47,33 @@ pub fn check(cx: &mut Ctx<'_>) {
         };
         if min > sync {
             let sync_written = !cx.is_defaulted(&sync_path);
-            let mut f = cx
-                .at(
-                    &RULE,
-                    &min_path,
-                    format!(
-                        "{min_path} ({}) is larger than {sync_path} ({}{})",
-                        format_duration(min),
-                        format_duration(sync),
-                        if sync_written { "" } else { ", the default" }
-                    ),
-                )
-                .label("must be at most syncPeriod")
-                .help(format!(
+            let min_written = !cx.is_defaulted(&min_path);
+            let msg = format!(
+                "{min_path} ({}{}) is larger than {sync_path} ({}{})",
+                format_duration(min),
+                if min_written { "" } else { ", the default" },
+                format_duration(sync),
+                if sync_written { "" } else { ", the default" }
+            );
+            let help = if sync <= 0 {
+                format!("{sync_path} must be positive (see KP102); fix it first")
+            } else {
+                format!(
                     "lower {min_path} to at most {}, or raise {sync_path}",
                     format_duration(sync)
-                ));
-            if sync_written {
+                )
+            };
+            // Point at what the user wrote: minSyncPeriod, or syncPeriod when only it is set.
+            let mut f = if min_written || !sync_written {
+                cx.at(&RULE, &min_path, msg)
+                    .label("must be at most syncPeriod")
+            } else {
+                cx.at(&RULE, &min_path, msg)
+                    .at(cx.span(&sync_path))
+                    .label("smaller than minSyncPeriod")
+            };
+            f = f.help(help);
+            if sync_written && min_written {
                 f = f.also(cx.span(&sync_path), "syncPeriod set here");
             }
             cx.emit(f);

@@ -67,7 +67,11 @@ pub fn check(cx: &mut Ctx<'_>) {
                 (
                     format!("the keyword {s:?} is not known before Kubernetes {since}"),
                     "must be a valid CIDR",
-                    "use CIDRs such as 10.0.0.0/8 (127.0.0.0/8 for localhost)".to_string(),
+                    if s == "primary" {
+                        "use the node's CIDRs, such as 10.0.0.0/8".to_string()
+                    } else {
+                        "use CIDRs: 127.0.0.0/8 for localhost, 0.0.0.0/0 for all".to_string()
+                    },
                 )
             }
             _ => {

@@ -65,7 +65,11 @@ pub fn check(cx: &mut Ctx<'_>) {
                 format!("{path} {s:?} is not a valid IP:port ({problem})"),
             )
             .label(problem)
-            .help("write an IP address and a port, e.g. 0.0.0.0:10256 or [::]:10256");
+            .help(if path == "healthzBindAddress" {
+                "write an IP address and a port, e.g. 0.0.0.0:10256 or [::]:10256"
+            } else {
+                "write an IP address and a port, e.g. 127.0.0.1:10249 or [::1]:10249"
+            });
         cx.emit(f);
     }
 }
