@@ -42,6 +42,7 @@ pub fn detected_profile(files: &[&SourceFile]) -> Profile {
                         p.metallb = Some(Sourced::new(*mode, at(f, *span, what)));
                     }
                 }
+                Fact::NfConntrackIpv4Module { .. } => {}
                 Fact::KubeProxyScraped { span, what } => {
                     if p.kube_proxy_scraped.is_none() {
                         p.kube_proxy_scraped = Some(Sourced::new(true, at(f, *span, what)));

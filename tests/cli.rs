@@ -211,3 +211,42 @@ fn the_readme_example_runs() {
         .stdout(predicate::str::contains("KP201"))
         .stdout(predicate::str::contains("logging.options.json"));
 }
+
+/// The seed article's kubeadm configuration, linted for the cluster it was written for, reports
+/// what the rule pack promises (issue "tuning rule pack", Done means).
+#[test]
+fn the_seed_article_config_gets_its_advice() {
+    let out = kp()
+        .arg(data("examples/kubeadm-config.yaml"))
+        .args(["--metallb", "l2", "--nodes", "500", "--services", "2000"])
+        .args(["--kubernetes-version", "1.35", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for (code, path) in [
+        ("KP201", "logging.json"),
+        ("KP501", "ipvs.strictARP"),
+        ("KP204", "mode"),
+        ("KP303", "ipvs.minSyncPeriod"),
+        ("KP604", "clusterCIDR"),
+    ] {
+        assert!(
+            found.iter().any(|(c, p)| c == code && p == path),
+            "{code} at {path} missing from {found:?}"
+        );
+    }
+}

@@ -209,11 +209,13 @@ registry! {
         network::localhost_node_ports,
         network::metrics_bind,
         network::metrics_loopback,
+        network::nftables_inert_settings,
         network::nftables_tcp_liberal,
     ],
     file: [
         ipvs::service_scheduler_annotation,
         ipvs::topology_keys,
+        ipvs::nf_conntrack_ipv4,
     ],
 }
 

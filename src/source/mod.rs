@@ -110,6 +110,10 @@ pub enum Fact {
         span: Span,
         what: String,
     },
+    /// A node set-up file loads the kernel module `nf_conntrack_ipv4` (gone since Linux 4.19).
+    NfConntrackIpv4Module {
+        span: Span,
+    },
 }
 
 /// A Service, for the rules about Service-level kube-proxy myths.
@@ -212,6 +216,15 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
     for d in &docs {
         if let Some(root) = &d.root {
             kubeadm_version(&mut file, d, root, &ctx);
+        }
+    }
+    if file.text.contains("nf_conntrack_ipv4") {
+        for d in &docs {
+            if let Some(root) = &d.root {
+                find_scalar(root, "nf_conntrack_ipv4", 0, &mut |span| {
+                    file.facts.push(Fact::NfConntrackIpv4Module { span })
+                });
+            }
         }
     }
     for d in &docs {
@@ -384,7 +397,27 @@ fn str_of<'a>(d: &'a Document, n: Option<&'a Node>) -> Option<&'a str> {
     n.map(|n| d.resolve(n)).and_then(|n| n.as_str())
 }
 
-/// kubeadm documents: versions, kubernetesVersion, podSubnet.
+/// Call `f` with the span of every scalar that is `word` or a command line containing it.
+fn find_scalar(node: &Node, word: &str, depth: usize, f: &mut dyn FnMut(Span)) {
+    if depth > 64 {
+        return;
+    }
+    match &node.kind {
+        yaml::NodeKind::Scalar { value, .. } => {
+            if value == word || value.split_whitespace().any(|w| w == word) {
+                f(node.span);
+            }
+        }
+        yaml::NodeKind::Sequence(items) => items
+            .iter()
+            .for_each(|i| find_scalar(i, word, depth + 1, f)),
+        yaml::NodeKind::Mapping(entries) => entries
+            .iter()
+            .for_each(|(_, v)| find_scalar(v, word, depth + 1, f)),
+        yaml::NodeKind::Alias { .. } => {}
+    }
+}
+
 /// kubeadm's `kubernetesVersion` and `networking.podSubnet`, read before anything is judged.
 fn kubeadm_context(d: &Document, root: &Node, ctx: &mut FileContext) {
     let api = str_of(d, root.get("apiVersion")).unwrap_or("");

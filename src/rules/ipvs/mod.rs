@@ -3,6 +3,7 @@
 
 pub mod hashing_scheduler;
 pub mod kernel_conn_reuse;
+pub mod nf_conntrack_ipv4;
 pub mod service_scheduler_annotation;
 pub mod short_tcp_timeout;
 pub mod strict_arp_metallb;
