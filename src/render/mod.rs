@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::FileReport;
@@ -13,6 +14,8 @@ pub enum Format {
     Human,
     /// the versioned JSON object described in docs/output.md
     Json,
+    /// SARIF 2.1.0, for code scanning tools
+    Sarif,
 }
 
 impl Format {
@@ -20,6 +23,7 @@ impl Format {
     pub fn carries_statistics(self) -> bool {
         match self {
             Format::Human | Format::Json => true,
+            Format::Sarif => false,
         }
     }
 }
@@ -128,6 +132,7 @@ pub fn render(format: Format, run: &Run<'_>, style: Style) -> String {
     match format {
         Format::Human => human::render(run, style),
         Format::Json => json::render(run, style),
+        Format::Sarif => sarif::render(run),
     }
 }
 
