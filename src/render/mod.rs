@@ -1,5 +1,6 @@
 //! Output formats. This module holds the only `match` on the format; each format is one file.
 
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -16,6 +17,8 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code scanning tools
     Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
 }
 
 impl Format {
@@ -23,7 +26,7 @@ impl Format {
     pub fn carries_statistics(self) -> bool {
         match self {
             Format::Human | Format::Json => true,
-            Format::Sarif => false,
+            Format::Sarif | Format::Github => false,
         }
     }
 }
@@ -133,6 +136,7 @@ pub fn render(format: Format, run: &Run<'_>, style: Style) -> String {
         Format::Human => human::render(run, style),
         Format::Json => json::render(run, style),
         Format::Sarif => sarif::render(run),
+        Format::Github => github::render(run),
     }
 }
 
