@@ -3,6 +3,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use crate::diagnostic::{Finding, Severity};
@@ -19,6 +20,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// JUnit XML: one test case per file
+    Junit,
 }
 
 impl Format {
@@ -26,7 +29,7 @@ impl Format {
     pub fn carries_statistics(self) -> bool {
         match self {
             Format::Human | Format::Json => true,
-            Format::Sarif | Format::Github => false,
+            Format::Sarif | Format::Github | Format::Junit => false,
         }
     }
 }
@@ -137,6 +140,7 @@ pub fn render(format: Format, run: &Run<'_>, style: Style) -> String {
         Format::Json => json::render(run, style),
         Format::Sarif => sarif::render(run),
         Format::Github => github::render(run),
+        Format::Junit => junit::render(run),
     }
 }
 
