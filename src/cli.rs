@@ -25,8 +25,8 @@ pub enum FailOn {
 /// Lint kube-proxy configuration: KubeProxyConfiguration files, kubeadm configs, the
 /// kube-proxy ConfigMap and kube-proxy DaemonSet flags.
 ///
-/// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage error
-/// or an input that cannot be read at all.
+/// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage error,
+/// an input that cannot be read at all, or an output file that cannot be written.
 #[derive(Debug, Parser)]
 #[command(name = "kp-lint", version, about, long_about)]
 pub struct Args {
