@@ -1,21 +1,21 @@
 //! discover → load → lint → render → exit status.
 
 use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
-use crate::cli::{Args, Color, FailOn};
+use crate::cli::{Args, Color, FailOn, OutputSpec};
 use crate::config::{Config, Finder};
 use crate::diagnostic::Severity;
 use crate::kb::Release;
 use crate::limits::Limits;
 use crate::lint::{self, FileReport, Options};
 use crate::profile::{Kernel, Profile, Sourced};
-use crate::render::{self, Run, Style};
+use crate::render::{self, Format, Run, Style};
 use crate::source::{self, SourceFile};
 use crate::walk::{self, Input, InputError};
 
@@ -79,6 +79,13 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
                 return (out, EXIT_USAGE);
             }
         },
+    };
+    let outputs = match plan_outputs(args) {
+        Ok(o) => o,
+        Err(msg) => {
+            out.stderr = format!("kp-lint: {msg}\n");
+            return (out, EXIT_USAGE);
+        }
     };
     let limits = Limits {
         max_file_bytes: args.max_file_size,
@@ -200,13 +207,11 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         };
         reports.push(lint::lint_source(file, &opts));
     }
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
     };
     let width = args
         .width
@@ -215,27 +220,59 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
     let run = Run {
         reports: &reports,
         unreadable: &unreadable,
+        fail_on: threshold,
     };
-    out.stdout = render::render(args.format, &run, Style { color, width });
-    if args.format != render::Format::Human {
+    let mut write_failed = false;
+    for spec in &outputs {
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                spec.path.is_none()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        let style = Style {
+            color,
+            width,
+            quiet: args.quiet,
+            statistics: args.statistics,
+        };
+        let text = render::render(spec.format, &run, style);
+        match &spec.path {
+            None => out.stdout = text,
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, text) {
+                    out.stderr
+                        .push_str(&format!("kp-lint: cannot write {}: {e}\n", path.display()));
+                    write_failed = true;
+                }
+            }
+        }
+    }
+    let findings = run.findings().count();
+    if args.statistics
+        && !outputs.iter().any(|o| o.format.carries_statistics())
+        && !(args.quiet && findings == 0)
+    {
+        out.stderr.push_str(&render::statistics_text(&run));
+    }
+    // Human output on standard output lists unreadable inputs itself.
+    if !outputs
+        .iter()
+        .any(|o| o.format == Format::Human && o.path.is_none())
+    {
         for e in &unreadable {
             out.stderr
                 .push_str(&format!("kp-lint: cannot read {}: {}\n", e.path, e.message));
         }
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| {
-        reports
-            .iter()
-            .flat_map(|r| &r.findings)
-            .any(|f| f.severity >= t)
-    });
-    let code = if !unreadable.is_empty() {
+    let failed = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| run.fails(f));
+    let code = if !unreadable.is_empty() || write_failed {
         EXIT_USAGE
     } else if failed {
         EXIT_FINDINGS
@@ -274,6 +311,47 @@ fn flag_profile(args: &Args) -> Result<Profile, String> {
         cilium_kube_proxy_replacement: None,
         kube_proxy_scraped: None,
     })
+}
+
+/// Where each output goes: the `--format` values (default: human on standard output), with
+/// `--output` naming the file of the one meant for standard output. Usage errors as messages.
+pub fn plan_outputs(args: &Args) -> Result<Vec<OutputSpec>, String> {
+    let mut specs = if args.format.is_empty() {
+        vec![OutputSpec {
+            format: Format::Human,
+            path: None,
+        }]
+    } else {
+        args.format.clone()
+    };
+    let to_stdout: Vec<usize> = (0..specs.len())
+        .filter(|&i| specs[i].path.is_none())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "{} formats would go to standard output; at most one can: write the others to files with --format NAME=FILE",
+            to_stdout.len()
+        ));
+    }
+    if let Some(file) = &args.output {
+        match to_stdout.first() {
+            Some(&i) => specs[i].path = Some(file.clone()),
+            None => {
+                return Err(
+                    "--output names the file for the format that would go to standard output, but every --format has its own file"
+                        .into(),
+                );
+            }
+        }
+    }
+    let mut seen: Vec<&PathBuf> = Vec::new();
+    for p in specs.iter().filter_map(|s| s.path.as_ref()) {
+        if seen.contains(&p) {
+            return Err(format!("{} is named by two outputs", p.display()));
+        }
+        seen.push(p);
+    }
+    Ok(specs)
 }
 
 /// Read at most `limit + 1` bytes, so an oversized file is reported without reading it whole.

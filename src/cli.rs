@@ -1,6 +1,9 @@
 //! Command-line arguments (clap types only).
 
-use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
+
+use clap::builder::PossibleValue;
+use clap::{ArgAction, Parser, ValueEnum};
 
 use crate::render::Format;
 
@@ -22,8 +25,8 @@ pub enum FailOn {
 /// Lint kube-proxy configuration: KubeProxyConfiguration files, kubeadm configs, the
 /// kube-proxy ConfigMap and kube-proxy DaemonSet flags.
 ///
-/// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage error
-/// or an input that cannot be read at all.
+/// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage error,
+/// an input that cannot be read at all, or an output file that cannot be written.
 #[derive(Debug, Parser)]
 #[command(name = "kp-lint", version, about, long_about)]
 pub struct Args {
@@ -32,9 +35,24 @@ pub struct Args {
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format: human, json, sarif, github or junit. `NAME=FILE` writes that format to
+    /// FILE; repeat the option for several outputs (`--format human --format sarif=out.sarif`).
+    /// At most one format goes to standard output. Default: human.
+    #[arg(long, value_name = "NAME[=FILE]", value_parser = parse_output_spec, action = ArgAction::Append)]
+    pub format: Vec<OutputSpec>,
+
+    /// Write the format that would go to standard output to FILE instead.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// After the findings, count them per rule (a table in human output, a `statistics` object
+    /// in JSON).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Human output without the summary line, and nothing at all when there are no findings.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 
     /// When to use colour in human output (NO_COLOR in the environment means never).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -116,4 +134,64 @@ pub struct Args {
     /// List every rule and exit.
     #[arg(long, conflicts_with = "paths")]
     pub list_rules: bool,
+}
+
+/// One `--format` value: a format, and the file it goes to (`None`: standard output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+}
+
+/// Parse `NAME` or `NAME=FILE` (the file name may itself contain `=`).
+pub fn parse_output_spec(value: &str) -> Result<OutputSpec, String> {
+    let (name, path) = match value.split_once('=') {
+        Some((name, path)) => (name, Some(path)),
+        None => (value, None),
+    };
+    let format = Format::from_str(name, false).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(Format::to_possible_value)
+            .map(|v: PossibleValue| v.get_name().to_string())
+            .collect();
+        format!(
+            "unknown format {name:?}; expected one of {} (optionally NAME=FILE)",
+            names.join(", ")
+        )
+    })?;
+    match path {
+        Some("") => Err(format!("no file name after `{name}=`")),
+        Some(p) => Ok(OutputSpec {
+            format,
+            path: Some(PathBuf::from(p)),
+        }),
+        None => Ok(OutputSpec { format, path: None }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_specs() {
+        assert_eq!(
+            parse_output_spec("json"),
+            Ok(OutputSpec {
+                format: Format::Json,
+                path: None
+            })
+        );
+        assert_eq!(
+            parse_output_spec("json=out/a=b.json"),
+            Ok(OutputSpec {
+                format: Format::Json,
+                path: Some(PathBuf::from("out/a=b.json"))
+            })
+        );
+        assert!(parse_output_spec("junit=").is_err());
+        let e = parse_output_spec("xml=f").unwrap_err();
+        assert!(e.contains("expected one of human, json"), "{e}");
+    }
 }

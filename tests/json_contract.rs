@@ -11,13 +11,18 @@ fn json_output_matches_its_schema() {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    for target in ["testdata/rules", "testdata/examples", "testdata/upstream"] {
-        let out = Command::cargo_bin("kp-lint")
-            .unwrap()
-            .arg(root.join(target))
-            .arg("--format=json")
-            .output()
-            .unwrap();
+    for (target, statistics) in [
+        ("testdata/rules", false),
+        ("testdata/examples", false),
+        ("testdata/upstream", false),
+        ("testdata/render", true),
+    ] {
+        let mut cmd = Command::cargo_bin("kp-lint").unwrap();
+        cmd.arg(root.join(target)).arg("--format=json");
+        if statistics {
+            cmd.arg("--statistics");
+        }
+        let out = cmd.output().unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&v)
@@ -28,5 +33,6 @@ fn json_output_matches_its_schema() {
             !v["findings"].as_array().unwrap().is_empty(),
             "{target}: no findings to check"
         );
+        assert_eq!(v.get("statistics").is_some(), statistics, "{target}");
     }
 }

@@ -93,18 +93,8 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 
 fn render_plain(report: kp_lint::lint::FileReport) -> String {
     let reports = [report];
-    let run = Run {
-        reports: &reports,
-        unreadable: &[],
-    };
-    render::render(
-        Format::Human,
-        &run,
-        Style {
-            color: false,
-            width: 100,
-        },
-    )
+    let run = Run::new(&reports, &[]);
+    render::render(Format::Human, &run, Style::default())
 }
 
 #[test]

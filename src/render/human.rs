@@ -1,4 +1,5 @@
-//! Human output: one miette diagnostic per finding, then a summary line.
+//! Human output: one miette diagnostic per finding, then a summary line (not with `--quiet`)
+//! and, with `--statistics`, a table of counts per rule.
 
 use std::fmt::Write;
 
@@ -38,6 +39,13 @@ pub fn render(run: &Run<'_>, style: Style) -> String {
     for e in run.unreadable {
         let _ = writeln!(out, "error: cannot read {}: {}", e.path, e.message);
     }
+    let findings = run.findings().count();
+    if style.quiet {
+        if style.statistics && findings > 0 {
+            out.push_str(&statistics_table(run));
+        }
+        return out;
+    }
     let (e, w, i) = (
         run.count(Severity::Error),
         run.count(Severity::Warning),
@@ -61,5 +69,32 @@ pub fn render(run: &Run<'_>, style: Style) -> String {
         plural(files, "file"),
         plural(configs, "kube-proxy configuration"),
     );
+    if style.statistics {
+        out.push_str(&statistics_table(run));
+    }
+    out
+}
+
+/// `--statistics`: one line per rule reported, most frequent first.
+pub fn statistics_table(run: &Run<'_>) -> String {
+    let rows = run.statistics();
+    let name_width = rows
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(0)
+        .max("name".len());
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{:<6} {:<name_width$} {:>5}",
+        "code", "name", "count"
+    );
+    for r in &rows {
+        let _ = writeln!(out, "{:<6} {:<name_width$} {:>5}", r.code, r.name, r.count);
+    }
+    if rows.is_empty() {
+        let _ = writeln!(out, "(no findings)");
+    }
     out
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Run, position};
+use super::{Run, Style, position, span_position};
 use crate::diagnostic::Severity;
 
 /// Bumped when a field is removed or changes meaning; additions keep the version.
@@ -16,6 +16,21 @@ struct Output<'a> {
     files: Vec<FileOut<'a>>,
     findings: Vec<FindingOut<'a>>,
     unreadable: Vec<Unreadable<'a>>,
+    /// Only with `--statistics`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statistics: Option<Statistics>,
+}
+
+#[derive(Serialize)]
+struct Statistics {
+    rules: Vec<RuleCountOut>,
+}
+
+#[derive(Serialize)]
+struct RuleCountOut {
+    code: &'static str,
+    name: &'static str,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -82,7 +97,7 @@ struct Unreadable<'a> {
     message: &'a str,
 }
 
-pub fn render(run: &Run<'_>) -> String {
+pub fn render(run: &Run<'_>, style: Style) -> String {
     let mut findings = Vec::new();
     let mut files = Vec::new();
     for report in run.reports {
@@ -102,13 +117,11 @@ pub fn render(run: &Run<'_>) -> String {
         });
         for f in &report.findings {
             let pos = position(report, f);
-            let text = &report.file.text;
             let labels = f
                 .labels
                 .iter()
                 .map(|l| {
-                    let (sl, sc) = report.file.lines.position(text, l.span.start);
-                    let (el, ec) = report.file.lines.position(text, l.span.end);
+                    let ((sl, sc), (el, ec)) = span_position(report, l.span);
                     LabelOut {
                         message: &l.message,
                         line: sl,
@@ -160,6 +173,17 @@ pub fn render(run: &Run<'_>) -> String {
                 message: &e.message,
             })
             .collect(),
+        statistics: style.statistics.then(|| Statistics {
+            rules: run
+                .statistics()
+                .into_iter()
+                .map(|r| RuleCountOut {
+                    code: r.code,
+                    name: r.name,
+                    count: r.count,
+                })
+                .collect(),
+        }),
     };
     let mut s =
         serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
