@@ -51,19 +51,22 @@ pub struct Output {
 /// Run kp-lint with parsed arguments; `stdin` is read when a path is `-`.
 pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Output, u8) {
     let mut out = Output::default();
-    if args.list_rules {
+    let explain = match &args.command {
+        Some(crate::cli::Command::Rule { rule }) => Some(rule),
+        _ => args.explain.as_ref(),
+    };
+    if args.list_rules || matches!(args.command, Some(crate::cli::Command::Rules)) {
         out.stdout = crate::docs::rule_table_text();
         return (out, EXIT_OK);
     }
-    if let Some(code) = &args.explain {
+    if let Some(code) = explain {
         return match crate::rules::find(code) {
             Some(rule) => {
                 out.stdout = crate::docs::rule_markdown(rule);
                 (out, EXIT_OK)
             }
             None => {
-                out.stderr =
-                    format!("kp-lint: no rule {code:?}; `kp-lint --list-rules` lists them\n");
+                out.stderr = format!("kp-lint: no rule {code:?}; `kp-lint rules` lists them\n");
                 (out, EXIT_USAGE)
             }
         };

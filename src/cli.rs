@@ -7,6 +7,18 @@ use clap::{ArgAction, Parser, ValueEnum};
 
 use crate::render::Format;
 
+/// Subcommands; without one, kp-lint lints the given paths.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Print a rule's documentation (by code, `KP104`, or name).
+    Rule {
+        /// The rule's code or name.
+        rule: String,
+    },
+    /// List every rule with its code, default severity, name and summary.
+    Rules,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     Auto,
@@ -28,8 +40,17 @@ pub enum FailOn {
 /// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage error,
 /// an input that cannot be read at all, or an output file that cannot be written.
 #[derive(Debug, Parser)]
-#[command(name = "kp-lint", version, about, long_about)]
+#[command(
+    name = "kp-lint",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files or directories to lint (`-` reads standard input). Directories are searched for
     /// *.yaml and *.yml files.
     #[arg(value_name = "PATH")]

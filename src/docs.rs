@@ -18,8 +18,8 @@ pub fn rule_markdown(rule: &Rule) -> String {
         s.push('\n');
     }
     s.push_str(&format!(
-        "\n## Suppressing or changing it\n\nRun `kp-lint --explain {}` to read this page in a terminal.\n",
-        rule.code
+        "\n## Suppressing or changing it\n\nRun `kp-lint rule {}` to read this page in a terminal. To turn the rule off or change its severity, see [configuration](../configuration.md); to silence one finding, add `# kp-lint: ignore[{}] <reason>` on its line.\n",
+        rule.code, rule.code
     ));
     s
 }

@@ -152,6 +152,25 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
+fn rule_and_rules_subcommands() {
+    kp().args(["rule", "KP501"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "# KP501 strict-arp-required-for-metallb",
+        ));
+    kp().args(["rule", "min-sync-period-zero-at-scale"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("KP303"));
+    kp().arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("KP609"));
+    kp().args(["rule", "KP999"]).assert().code(2);
+}
+
+#[test]
 fn explain_and_list_rules() {
     kp().args(["--explain", "KP104"])
         .assert()
