@@ -8,6 +8,7 @@ use clap::Parser;
 
 use std::collections::HashMap;
 
+use crate::batch;
 use crate::cli::{Args, Color, FailOn, OutputSpec};
 use crate::config::{Config, Finder};
 use crate::diagnostic::Severity;
@@ -16,7 +17,6 @@ use crate::limits::Limits;
 use crate::lint::{self, FileReport, Options};
 use crate::profile::{Kernel, Profile, Sourced};
 use crate::render::{self, Format, Run, Style};
-use crate::source::{self, SourceFile};
 use crate::walk::{self, Input, InputError};
 
 pub const EXIT_OK: u8 = 0;
@@ -124,12 +124,32 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             paths.push("-".into());
         }
     }
-    let (inputs, mut unreadable) = walk::expand(&paths);
+    let walk_opts = walk::WalkOptions {
+        hidden: args.hidden,
+        follow_symlinks: args.follow_symlinks,
+        exclude: args.exclude.clone(),
+        threads: args.threads,
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            out.stderr = format!("kp-lint: cannot start worker threads: {e}\n");
+            return (out, EXIT_USAGE);
+        }
+    };
+    let expanded = walk::expand_with(&paths, &walk_opts);
+    let mut unreadable = expanded.errors;
+    for w in &expanded.warnings {
+        out.stderr.push_str(&format!("kp-lint: warning: {w}\n"));
+    }
     // Pass 1: read every file, so that what one file says about the cluster (MetalLB, Cilium)
-    // informs the advice on the others.
-    let mut files: Vec<(SourceFile, Option<PathBuf>)> = Vec::new();
-    for input in inputs {
-        let (name, bytes, path) = match &input {
+    // informs the advice on the others. Standard input is read here, the files in parallel.
+    let mut jobs = Vec::new();
+    for input in expanded.inputs {
+        match input {
             Input::Stdin => {
                 let mut buf = Vec::new();
                 let limit = limits.max_file_bytes.saturating_add(1);
@@ -140,22 +160,26 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
                     });
                     continue;
                 }
-                (args.stdin_filename.clone(), buf, None)
+                jobs.push(batch::Job::Bytes {
+                    name: args.stdin_filename.clone(),
+                    bytes: buf,
+                });
             }
-            Input::File(p) => match read_limited(p, limits.max_file_bytes) {
-                Ok(b) => (p.display().to_string(), b, Some(p.clone())),
-                Err(e) => {
-                    unreadable.push(InputError {
-                        path: p.display().to_string(),
-                        message: e.to_string(),
-                    });
-                    continue;
-                }
-            },
-        };
-        files.push((source::load(&name, &bytes, &limits), path));
+            Input::File(path) => jobs.push(batch::Job::Path {
+                path,
+                walked: false,
+            }),
+            Input::Walked(path) => jobs.push(batch::Job::Path { path, walked: true }),
+        }
     }
-    let detected = lint::detected_profile(&files.iter().map(|(f, _)| f).collect::<Vec<_>>());
+    let mut files: Vec<batch::Loaded> = Vec::new();
+    for loaded in pool.install(|| batch::load_all(jobs, &limits)) {
+        match loaded {
+            Ok(l) => files.push(l),
+            Err(e) => unreadable.push(e),
+        }
+    }
+    let detected = lint::detected_profile(&files.iter().map(|l| &l.file).collect::<Vec<_>>());
     // Pass 2: lint each file with its configuration file and profile.
     let mut finder = Finder::default();
     let mut loaded: HashMap<PathBuf, Config> = HashMap::new();
@@ -181,7 +205,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         Ok(c)
     };
     if args.show_profile {
-        let first = files.first().and_then(|(_, p)| p.clone());
+        let first = files.first().and_then(|l| l.path.clone());
         let config = match config_for(first.as_deref()) {
             Ok(c) => c,
             Err(e) => {
@@ -193,9 +217,14 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         out.stdout = profile.describe();
         return (out, EXIT_OK);
     }
-    let mut reports: Vec<FileReport> = Vec::new();
-    for (file, path) in files {
-        let config = match config_for(path.as_deref()) {
+    // Pass 2: lint each file with its configuration file and profile, in parallel.
+    let mut lint_jobs = Vec::with_capacity(files.len());
+    for loaded in files {
+        if !loaded.needs_lint() {
+            lint_jobs.push(batch::LintJob::Done(loaded.into_clean_report()));
+            continue;
+        }
+        let config = match config_for(loaded.path.as_deref()) {
             Ok(c) => c,
             Err(e) => {
                 out.stderr = format!("kp-lint: invalid configuration {e}\n");
@@ -208,8 +237,9 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             profile: flag_profile.clone().or(&config.profile()).or(&detected),
             config,
         };
-        reports.push(lint::lint_source(file, &opts));
+        lint_jobs.push(batch::LintJob::Lint(loaded.file, Box::new(opts)));
     }
+    let reports: Vec<FileReport> = pool.install(|| batch::lint_all(lint_jobs));
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -355,12 +385,4 @@ pub fn plan_outputs(args: &Args) -> Result<Vec<OutputSpec>, String> {
         seen.push(p);
     }
     Ok(specs)
-}
-
-/// Read at most `limit + 1` bytes, so an oversized file is reported without reading it whole.
-fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let f = std::fs::File::open(path)?;
-    let mut buf = Vec::new();
-    f.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
-    Ok(buf)
 }

@@ -3,6 +3,7 @@
 
 pub mod embed;
 pub mod flags;
+pub mod prefilter;
 pub mod text;
 pub mod yaml;
 
