@@ -55,6 +55,10 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         Some(crate::cli::Command::Rule { rule }) => Some(rule),
         _ => args.explain.as_ref(),
     };
+    if let Some(crate::cli::Command::Completions { shell }) = &args.command {
+        out.stdout = crate::cli::completions(*shell);
+        return (out, EXIT_OK);
+    }
     if args.list_rules || matches!(args.command, Some(crate::cli::Command::Rules)) {
         out.stdout = crate::docs::rule_table_text();
         return (out, EXIT_OK);

@@ -17,6 +17,12 @@ pub enum Command {
     },
     /// List every rule with its code, default severity, name and summary.
     Rules,
+    /// Print a shell completion script (`kp-lint completions bash > /etc/bash_completion.d/kp-lint`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -214,6 +220,14 @@ pub fn parse_output_spec(value: &str) -> Result<OutputSpec, String> {
         }),
         None => Ok(OutputSpec { format, path: None }),
     }
+}
+
+/// The completion script of `shell` for kp-lint.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Args::command(), "kp-lint", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

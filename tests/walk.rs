@@ -252,3 +252,19 @@ fn output_is_the_same_whatever_the_thread_count() {
         assert_eq!(run(threads), one, "--threads {threads}");
     }
 }
+
+#[test]
+fn completions_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "_kp__lint()"),
+        ("zsh", "#compdef kp-lint"),
+        ("fish", "complete -c kp-lint"),
+    ] {
+        let out = kp().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(text.contains("follow-symlinks"), "{shell}");
+    }
+    kp().args(["completions", "tcsh"]).assert().code(2);
+}
