@@ -168,6 +168,15 @@ fn walk_dir(dir: &Path, opts: &WalkOptions, excludes: &Override, out: &mut Expan
     files.sort();
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     loops.sort();
+    // `kp-lint .` names files as `clusters/a.yaml`, not `./clusters/a.yaml`: paths relative to
+    // the repository root, as code scanning and annotations expect them.
+    if dir == Path::new(".") {
+        for f in &mut files {
+            if let Ok(rel) = f.strip_prefix(".") {
+                *f = rel.to_path_buf();
+            }
+        }
+    }
     out.inputs.extend(files.into_iter().map(Input::Walked));
     out.errors.extend(errors);
     out.warnings.extend(loops);

@@ -113,7 +113,7 @@ fn exclude_globs_are_relative_to_the_current_directory() {
         .iter()
         .map(|f| f["file"].as_str().unwrap())
         .collect();
-    assert_eq!(files, ["./clusters/dev/kp.yaml", "./other/prod/kp.yaml"]);
+    assert_eq!(files, ["clusters/dev/kp.yaml", "other/prod/kp.yaml"]);
     // A bad glob is a usage error.
     kp().args([".", "--exclude", "a[b"])
         .current_dir(root)
