@@ -224,7 +224,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
     // Pass 2: lint each file with its configuration file and profile, in parallel.
     let mut lint_jobs = Vec::with_capacity(files.len());
     for loaded in files {
-        if !loaded.needs_lint() {
+        if !loaded.work {
             lint_jobs.push(batch::LintJob::Done(loaded.into_clean_report()));
             continue;
         }

@@ -21,19 +21,16 @@ pub struct Loaded {
     pub file: SourceFile,
     /// The file's path (`None` for standard input).
     pub path: Option<PathBuf>,
-    /// Whether the file was parsed and analysed; `false` for a walked file that cannot matter,
-    /// which is counted as checked.
+    /// Whether the file was parsed; `false` for a walked file that cannot matter, which is
+    /// counted as checked.
     pub analysed: bool,
+    /// Whether linting it can report anything (see [`has_work`]). A file without work keeps only
+    /// its name: its text and documents are dropped after pass 1 looked at them.
+    pub work: bool,
 }
 
 impl Loaded {
-    /// Whether pass 2 has anything to do for this file: a file that was not analysed and whose
-    /// bytes decoded cleanly has no finding, whatever the configuration says.
-    pub fn needs_lint(&self) -> bool {
-        self.analysed || !self.file.findings.is_empty()
-    }
-
-    /// The report of a file that needs no lint.
+    /// The report of a file without work: no finding, whatever the configuration says.
     pub fn into_clean_report(self) -> FileReport {
         FileReport {
             file: self.file,
@@ -41,6 +38,26 @@ impl Loaded {
             configs: Vec::new(),
         }
     }
+}
+
+/// Whether [`lint::lint_source`] can report anything for a loaded file: it lints the file's
+/// kube-proxy configurations, its Services and facts (the file-level rules), the findings made
+/// while loading, and its suppression comments. A rule that starts to read anything else from a
+/// [`SourceFile`] must be added here and to [`prefilter`] (tests/prefilter.rs checks both on
+/// every rule fixture).
+pub fn has_work(file: &SourceFile) -> bool {
+    !file.configs.is_empty()
+        || !file.services.is_empty()
+        || !file.facts.is_empty()
+        || !file.findings.is_empty()
+        || file.text.contains(crate::suppress::MARKER)
+}
+
+/// Keep the file's name and flags, drop its text and documents.
+fn forget_contents(file: &mut SourceFile) {
+    file.text = String::new();
+    file.lines = source::text::LineIndex::new("");
+    file.documents = Vec::new();
 }
 
 /// One input of pass 1, with standard input already read.
@@ -57,12 +74,8 @@ pub fn load_all(jobs: Vec<Job>, limits: &Limits) -> Vec<Result<Loaded, InputErro
 }
 
 fn load_one(job: Job, buf: &mut Vec<u8>, limits: &Limits) -> Result<Loaded, InputError> {
-    match job {
-        Job::Bytes { name, bytes } => Ok(Loaded {
-            file: source::load(&name, &bytes, limits),
-            path: None,
-            analysed: true,
-        }),
+    let (mut file, path, analysed, walked) = match job {
+        Job::Bytes { name, bytes } => (source::load(&name, &bytes, limits), None, true, false),
         Job::Path { path, walked } => {
             let name = path.display().to_string();
             if let Err(e) = read_limited(&path, limits.max_file_bytes, buf) {
@@ -74,22 +87,31 @@ fn load_one(job: Job, buf: &mut Vec<u8>, limits: &Limits) -> Result<Loaded, Inpu
             let analysed = !walked
                 || prefilter::may_matter(buf)
                 || !prefilter::plain_text(buf, limits.max_file_bytes);
-            // A file that cannot matter becomes an empty file of its name: nothing in it is
-            // kept, so memory does not grow with the size of the repository.
+            // A file that cannot matter is not parsed: it becomes an empty file of its name.
             let bytes: &[u8] = if analysed { buf } else { b"" };
-            let mut file = source::load(&name, bytes, limits);
-            if walked {
-                // What the rules use is in `configs`, `services` and `facts`; the span trees of
-                // a whole repository's documents would be most of the memory of a run.
-                file.documents = Vec::new();
-            }
-            Ok(Loaded {
-                file,
-                path: Some(path),
+            (
+                source::load(&name, bytes, limits),
+                Some(path),
                 analysed,
-            })
+                walked,
+            )
         }
+    };
+    let work = has_work(&file);
+    if !work {
+        // Memory then grows with the files that matter, not with the size of the repository.
+        forget_contents(&mut file);
+    } else if walked {
+        // What the rules use is in `configs`, `services` and `facts`; the span trees of a whole
+        // repository's documents would be most of the memory of a run.
+        file.documents = Vec::new();
     }
+    Ok(Loaded {
+        file,
+        path,
+        analysed,
+        work,
+    })
 }
 
 /// Read at most `limit + 1` bytes into `buf` (emptied first), so an oversized file is reported

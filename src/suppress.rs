@@ -18,7 +18,8 @@ pub struct Suppression {
     pub file_wide: bool,
 }
 
-const MARKER: &str = "kp-lint:";
+/// What starts a suppression comment (after `#`).
+pub const MARKER: &str = "kp-lint:";
 
 /// Find suppression comments; malformed ones become findings.
 pub fn parse(text: &str) -> (Vec<Suppression>, Vec<Finding>) {
