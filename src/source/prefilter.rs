@@ -38,7 +38,7 @@ enum Word {
     /// `metallb-system` with `protocol: `: MetalLB's legacy `config` ConfigMap.
     MetalLbSystem,
     Protocol,
-    /// `Service` as the value of `kind`: checked for IPVS-looking annotations in its document.
+    /// `Service` as the value of `kind`: its document is checked for keys with IPVS-looking words.
     Service,
 }
 
@@ -111,7 +111,7 @@ pub fn may_matter(bytes: &[u8]) -> bool {
             Word::Protocol => protocol = true,
             Word::Service => {
                 if is_kind_value(bytes, m.start(), m.end())
-                    && service_words().is_match(document_around(bytes, m.start()))
+                    && has_key_with_service_word(document_around(bytes, m.start()))
                 {
                     return true;
                 }
@@ -133,6 +133,20 @@ pub fn plain_text(bytes: &[u8], max_bytes: u64) -> bool {
     }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     memchr::memchr(0, body).is_none() && std::str::from_utf8(body).is_ok()
+}
+
+/// Whether a word of [`SERVICE_WORDS`] is in what can be a mapping key: a colon follows on its
+/// line (YAML's implicit keys are one line long; this also holds for flow and JSON style), or
+/// the line is an explicit `? key`.
+fn has_key_with_service_word(doc: &[u8]) -> bool {
+    service_words().find_iter(doc).any(|m| {
+        let line_end = memchr::memchr(b'\n', &doc[m.end()..]).map_or(doc.len(), |i| m.end() + i);
+        let line_start = memchr::memrchr(b'\n', &doc[..m.start()]).map_or(0, |i| i + 1);
+        memchr::memchr(b':', &doc[m.end()..line_end]).is_some()
+            || doc[line_start..m.start()]
+                .trim_ascii_start()
+                .starts_with(b"?")
+    })
 }
 
 /// `job="kube-proxy"`, `job=~"kube-proxy|…"` and the same with escaped quotes inside JSON:
@@ -260,6 +274,10 @@ mod tests {
         no("kind: ServiceAccount\nmetadata:\n  annotations:\n    ipvs-scheduler: rr\n");
         no("subkind: Service\nipvs: x\n");
         no("description: the Service scheduler\n");
+        // In a value, not a key: the descheduler's own Service.
+        no("kind: Service\nmetadata:\n  name: descheduler\n  labels: {app: descheduler}\n");
+        yes("kind: Service\nmetadata:\n  annotations: {a/lb-method: rr}\n");
+        yes("kind: Service\nmetadata:\n  annotations:\n    ? x/IPVS-Scheduler\n    : rr\n");
         // A `----` line is not a document marker: the document goes on.
         yes("kind: Service\n----\nmetadata:\n  annotations:\n    ipvs/scheduler: rr\n");
         yes("a: 1\n---\nkind: Service\nmetadata:\n  annotations:\n    ipvs/scheduler: rr\n---\n");
