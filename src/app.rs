@@ -128,6 +128,10 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             paths.push("-".into());
         }
     }
+    if let Err(e) = walk::exclude_matcher(&args.exclude) {
+        out.stderr = format!("kp-lint: {e}\n");
+        return (out, EXIT_USAGE);
+    }
     let walk_opts = walk::WalkOptions {
         hidden: args.hidden,
         follow_symlinks: args.follow_symlinks,
@@ -144,17 +148,19 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             return (out, EXIT_USAGE);
         }
     };
-    let expanded = walk::expand_with(&paths, &walk_opts);
+    // Pass 1: read every file, so that what one file says about the cluster (MetalLB, Cilium)
+    // informs the advice on the others. Files found below a directory are read and loaded while
+    // it is walked; standard input is read here, the files named on the command line in parallel.
+    let expanded = walk::expand_visit(&paths, &walk_opts, &|p| batch::load_walked(p, &limits));
     let mut unreadable = expanded.errors;
     for w in &expanded.warnings {
         out.stderr.push_str(&format!("kp-lint: warning: {w}\n"));
     }
-    // Pass 1: read every file, so that what one file says about the cluster (MetalLB, Cilium)
-    // informs the advice on the others. Standard input is read here, the files in parallel.
-    let mut jobs = Vec::new();
-    for input in expanded.inputs {
-        match input {
-            Input::Stdin => {
+    let mut slots = Vec::new();
+    for (input, loaded) in expanded.inputs {
+        match (input, loaded) {
+            (_, Some(loaded)) => slots.push(batch::Slot::Done(loaded)),
+            (Input::Stdin, None) => {
                 let mut buf = Vec::new();
                 let limit = limits.max_file_bytes.saturating_add(1);
                 if let Err(e) = stdin.take(limit).read_to_end(&mut buf) {
@@ -164,20 +170,21 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
                     });
                     continue;
                 }
-                jobs.push(batch::Job::Bytes {
+                slots.push(batch::Slot::Todo(batch::Job::Bytes {
                     name: args.stdin_filename.clone(),
                     bytes: buf,
-                });
+                }));
             }
-            Input::File(path) => jobs.push(batch::Job::Path {
-                path,
-                walked: false,
-            }),
-            Input::Walked(path) => jobs.push(batch::Job::Path { path, walked: true }),
+            (Input::File(path) | Input::Walked(path), None) => {
+                slots.push(batch::Slot::Todo(batch::Job::Path {
+                    path,
+                    walked: false,
+                }))
+            }
         }
     }
     let mut files: Vec<batch::Loaded> = Vec::new();
-    for loaded in pool.install(|| batch::load_all(jobs, &limits)) {
+    for loaded in pool.install(|| batch::load_all(slots, &limits)) {
         match loaded {
             Ok(l) => files.push(l),
             Err(e) => unreadable.push(e),
@@ -276,7 +283,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             quiet: args.quiet,
             statistics: args.statistics,
         };
-        let text = render::render(spec.format, &run, style);
+        let text = pool.install(|| render::render(spec.format, &run, style));
         match &spec.path {
             None => out.stdout = text,
             Some(path) => {

@@ -66,11 +66,39 @@ pub enum Job {
     Path { path: PathBuf, walked: bool },
 }
 
-/// Pass 1: read and load every job, in parallel; results in the order of `jobs`.
-pub fn load_all(jobs: Vec<Job>, limits: &Limits) -> Vec<Result<Loaded, InputError>> {
-    jobs.into_par_iter()
-        .map_init(Vec::new, |buf, job| load_one(job, buf, limits))
+/// A slot of pass 1, in input order: a file loaded while walking, or one still to load.
+pub enum Slot {
+    Done(Result<Loaded, InputError>),
+    Todo(Job),
+}
+
+/// Pass 1 for the inputs that were not loaded while walking, in parallel; results in the order
+/// of `slots`.
+pub fn load_all(slots: Vec<Slot>, limits: &Limits) -> Vec<Result<Loaded, InputError>> {
+    slots
+        .into_par_iter()
+        .map(|slot| match slot {
+            Slot::Done(loaded) => loaded,
+            Slot::Todo(job) => with_buffer(|buf| load_one(job, buf, limits)),
+        })
         .collect()
+}
+
+/// Load a file found by walking a directory (called on the walker's threads).
+pub fn load_walked(path: &Path, limits: &Limits) -> Result<Loaded, InputError> {
+    let job = Job::Path {
+        path: path.to_path_buf(),
+        walked: true,
+    };
+    with_buffer(|buf| load_one(job, buf, limits))
+}
+
+/// The read buffer of this thread, reused from file to file.
+fn with_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with(|b| f(&mut b.borrow_mut()))
 }
 
 fn load_one(job: Job, buf: &mut Vec<u8>, limits: &Limits) -> Result<Loaded, InputError> {

@@ -61,6 +61,14 @@ pub struct Expanded {
     pub warnings: Vec<String>,
 }
 
+/// What [`expand_visit`] found: each input with, for a walked file, what `visit` made of it.
+#[derive(Debug)]
+pub struct Visited<T> {
+    pub inputs: Vec<(Input, Option<T>)>,
+    pub errors: Vec<InputError>,
+    pub warnings: Vec<String>,
+}
+
 /// The name of kp-lint's own ignore files (gitignore syntax).
 pub const IGNORE_FILE: &str = ".kp-lintignore";
 
@@ -89,7 +97,26 @@ pub fn exclude_matcher(globs: &[String]) -> Result<Override, String> {
 
 /// Expand the given paths: files as given, directories walked for `*.yaml`/`*.yml`.
 pub fn expand_with(paths: &[String], opts: &WalkOptions) -> Expanded {
-    let mut out = Expanded::default();
+    let v = expand_visit(paths, opts, &|_| ());
+    Expanded {
+        inputs: v.inputs.into_iter().map(|(i, _)| i).collect(),
+        errors: v.errors,
+        warnings: v.warnings,
+    }
+}
+
+/// [`expand_with`], calling `visit` on the walker's threads for every file found below a
+/// directory, while the walk goes on (reading files overlaps with listing directories).
+pub fn expand_visit<T: Send>(
+    paths: &[String],
+    opts: &WalkOptions,
+    visit: &(dyn Fn(&Path) -> T + Sync),
+) -> Visited<T> {
+    let mut out = Visited {
+        inputs: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
     let excludes = match exclude_matcher(&opts.exclude) {
         Ok(o) => o,
         Err(message) => {
@@ -102,7 +129,7 @@ pub fn expand_with(paths: &[String], opts: &WalkOptions) -> Expanded {
     };
     for p in paths {
         if p == "-" {
-            out.inputs.push(Input::Stdin);
+            out.inputs.push((Input::Stdin, None));
             continue;
         }
         let path = PathBuf::from(p);
@@ -111,8 +138,8 @@ pub fn expand_with(paths: &[String], opts: &WalkOptions) -> Expanded {
                 path: p.clone(),
                 message: e.to_string(),
             }),
-            Ok(m) if m.is_dir() => walk_dir(&path, opts, &excludes, &mut out),
-            Ok(m) if m.is_file() => out.inputs.push(Input::File(path)),
+            Ok(m) if m.is_dir() => walk_dir(&path, opts, &excludes, visit, &mut out),
+            Ok(m) if m.is_file() => out.inputs.push((Input::File(path), None)),
             // A FIFO, socket or device could block or never end: not read.
             Ok(_) => out.errors.push(InputError {
                 path: p.clone(),
@@ -123,7 +150,16 @@ pub fn expand_with(paths: &[String], opts: &WalkOptions) -> Expanded {
     out
 }
 
-fn walk_dir(dir: &Path, opts: &WalkOptions, excludes: &Override, out: &mut Expanded) {
+/// Files found, walk errors, symbolic link loops.
+type Found<T> = (Vec<(PathBuf, T)>, Vec<InputError>, Vec<String>);
+
+fn walk_dir<T: Send>(
+    dir: &Path,
+    opts: &WalkOptions,
+    excludes: &Override,
+    visit: &(dyn Fn(&Path) -> T + Sync),
+    out: &mut Visited<T>,
+) {
     let mut b = WalkBuilder::new(dir);
     b.standard_filters(false)
         .hidden(!opts.hidden)
@@ -138,7 +174,10 @@ fn walk_dir(dir: &Path, opts: &WalkOptions, excludes: &Override, out: &mut Expan
         .threads(opts.threads)
         // With --hidden, version-control metadata is still not walked.
         .filter_entry(|e| !(e.file_name() == ".git" && e.depth() > 0));
-    let found: Mutex<(Vec<PathBuf>, Vec<InputError>, Vec<String>)> = Mutex::default();
+    // `kp-lint .` names files as `clusters/a.yaml`, not `./clusters/a.yaml`: paths relative to
+    // the repository root, as code scanning and annotations expect them.
+    let strip_dot = dir == Path::new(".");
+    let found: Mutex<Found<T>> = Mutex::new((Vec::new(), Vec::new(), Vec::new()));
     b.build_parallel().run(|| {
         let found = &found;
         Box::new(move |entry| {
@@ -157,7 +196,14 @@ fn walk_dir(dir: &Path, opts: &WalkOptions, excludes: &Override, out: &mut Expan
             // Regular files only: FIFOs and sockets are not read (they could block).
             let is_file = entry.file_type().is_some_and(|t| t.is_file());
             if is_file && entry.depth() > 0 && is_yaml(entry.path()) {
-                found.lock().unwrap().0.push(entry.into_path());
+                let mut path = entry.into_path();
+                if strip_dot {
+                    if let Ok(rel) = path.strip_prefix(".") {
+                        path = rel.to_path_buf();
+                    }
+                }
+                let value = visit(&path);
+                found.lock().unwrap().0.push((path, value));
             }
             WalkState::Continue
         })
@@ -165,19 +211,14 @@ fn walk_dir(dir: &Path, opts: &WalkOptions, excludes: &Override, out: &mut Expan
     let (mut files, mut errors, mut loops) = found.into_inner().unwrap();
     // Path order compares component by component: the order of a depth-first walk that sorts
     // each directory's entries by name.
-    files.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     loops.sort();
-    // `kp-lint .` names files as `clusters/a.yaml`, not `./clusters/a.yaml`: paths relative to
-    // the repository root, as code scanning and annotations expect them.
-    if dir == Path::new(".") {
-        for f in &mut files {
-            if let Ok(rel) = f.strip_prefix(".") {
-                *f = rel.to_path_buf();
-            }
-        }
-    }
-    out.inputs.extend(files.into_iter().map(Input::Walked));
+    out.inputs.extend(
+        files
+            .into_iter()
+            .map(|(path, value)| (Input::Walked(path), Some(value))),
+    );
     out.errors.extend(errors);
     out.warnings.extend(loops);
 }
