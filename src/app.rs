@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use crate::cli::{Args, Color, FailOn, OutputSpec};
 use crate::config::{Config, Finder};
 use crate::diagnostic::Severity;
+use crate::fix;
 use crate::kb::Release;
 use crate::limits::Limits;
 use crate::lint::{self, FileReport, Options};
@@ -194,6 +195,12 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         return (out, EXIT_OK);
     }
     let mut reports: Vec<FileReport> = Vec::new();
+    let mut fix_notes = String::new();
+    let mut diffs = String::new();
+    let mut fixed_stdin: Option<String> = None;
+    let mut unsafe_left = 0;
+    let mut changed = false;
+    let mut write_failed = false;
     for (file, path) in files {
         let config = match config_for(path.as_deref()) {
             Ok(c) => c,
@@ -208,6 +215,52 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             profile: flag_profile.clone().or(&config.profile()).or(&detected),
             config,
         };
+        if args.fix || args.diff {
+            let name = file.name.clone();
+            let outcome =
+                fix::run::fix_text(&name, &file.text, file.encoding, &opts, args.unsafe_fixes);
+            if let Some(why) = &outcome.refused {
+                fix_notes.push_str(&format!("kp-lint: {name}: not fixed: {why}\n"));
+            }
+            if outcome.count() > 0 {
+                let by_rule: Vec<String> = outcome
+                    .applied
+                    .iter()
+                    .map(|(c, n)| format!("{c} ×{n}"))
+                    .collect();
+                fix_notes.push_str(&format!(
+                    "kp-lint: {name}: {} {} ({})\n",
+                    if args.diff { "would fix" } else { "fixed" },
+                    plural(outcome.count(), "finding"),
+                    by_rule.join(", ")
+                ));
+            }
+            unsafe_left += outcome.unsafe_left;
+            if args.diff {
+                if outcome.changed() {
+                    diffs.push_str(&fix::run::unified_diff(&name, &outcome));
+                }
+            } else if let Some(p) = &path {
+                if outcome.changed() {
+                    if let Err(e) = fix::run::write_atomic(p, &fix::run::encode(&outcome)) {
+                        out.stderr
+                            .push_str(&format!("kp-lint: cannot write {}: {e}\n", p.display()));
+                        write_failed = true;
+                    }
+                }
+            } else {
+                fixed_stdin =
+                    Some(String::from_utf8_lossy(&fix::run::encode(&outcome)).into_owned());
+            }
+            changed |= outcome.changed();
+            let report = if outcome.changed() {
+                lint::lint_bytes(&name, &fix::run::encode(&outcome), &opts)
+            } else {
+                lint::lint_source(file, &opts)
+            };
+            reports.push(report);
+            continue;
+        }
         reports.push(lint::lint_source(file, &opts));
     }
     let threshold = match args.fail_on {
@@ -225,7 +278,6 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         unreadable: &unreadable,
         fail_on: threshold,
     };
-    let mut write_failed = false;
     for spec in &outputs {
         let color = match args.color {
             Color::Always => true,
@@ -275,9 +327,24 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         .iter()
         .flat_map(|r| &r.findings)
         .any(|f| run.fails(f));
+    if args.diff {
+        out.stdout = diffs;
+    }
+    if let Some(text) = fixed_stdin {
+        // Standard input with --fix: the fixed text is the output; findings go to stderr.
+        let rendered = std::mem::replace(&mut out.stdout, text);
+        out.stderr.push_str(&rendered);
+    }
+    out.stderr.push_str(&fix_notes);
+    if unsafe_left > 0 {
+        out.stderr.push_str(&format!(
+            "kp-lint: {unsafe_left} more {} with --unsafe-fixes (they change kube-proxy's behaviour)\n",
+            if unsafe_left == 1 { "fix" } else { "fixes" }
+        ));
+    }
     let code = if !unreadable.is_empty() || write_failed {
         EXIT_USAGE
-    } else if failed {
+    } else if failed || (args.diff && changed) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -363,4 +430,12 @@ fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> 
     let mut buf = Vec::new();
     f.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
     Ok(buf)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

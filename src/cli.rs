@@ -136,6 +136,18 @@ pub struct Args {
     #[arg(long, value_name = "NAME", help_heading = "Cluster profile")]
     pub cni: Option<String>,
 
+    /// Apply safe fixes in place (for standard input, print the fixed text on standard output).
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// Also apply fixes that change kube-proxy's behaviour (with --fix or --diff).
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would change and write nothing; exit 1 if there is one.
+    #[arg(long, conflicts_with = "fix", help_heading = "Fixes")]
+    pub diff: bool,
+
     /// Print the cluster profile in effect, with where each value came from, and exit.
     #[arg(long)]
     pub show_profile: bool,

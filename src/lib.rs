@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod docs;
+pub mod fix;
 pub mod go;
 pub mod kb;
 pub mod limits;

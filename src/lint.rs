@@ -149,6 +149,13 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
                     .label(format!("read as {b}"))
                     .help(format!("write `{b}`"))
                     .path(path.to_string())
+                    .with_fix(crate::fix::edits::replace_scalar(&file.text, *span, &b.to_string()).map(|e| {
+                        crate::fix::Fix {
+                            safety: crate::fix::Safety::Safe,
+                            message: format!("write {b}"),
+                            edits: vec![e],
+                        }
+                    }))
                 }
                 DecodeIssue::UnknownAlias { span, name } => Finding::new(
                     &input::YAML_SYNTAX,
@@ -179,7 +186,7 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
             continue;
         }
         findings.extend(schema::check(cfg, &file.text, release, kb));
-        let mut cx = Ctx::new(cfg, release, kb, &opts.profile);
+        let mut cx = Ctx::new(cfg, &file.text, release, kb, &opts.profile);
         rules::check_config(&mut cx);
         findings.extend(cx.findings);
     }

@@ -89,6 +89,13 @@ struct FindingOut<'a> {
     origin: Option<&'a str>,
     labels: Vec<LabelOut<'a>>,
     docs: String,
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    safety: crate::fix::Safety,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -147,6 +154,10 @@ pub fn render(run: &Run<'_>, style: Style) -> String {
                 origin: f.origin.as_deref(),
                 labels,
                 docs: f.rule.docs_path(),
+                fix: f.fix.as_ref().map(|x| FixOut {
+                    safety: x.safety,
+                    message: &x.message,
+                }),
             });
         }
     }

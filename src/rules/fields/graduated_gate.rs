@@ -61,7 +61,12 @@ pub fn check(cx: &mut Ctx<'_>) {
             .label(format!("{what} gate"))
             .help(
                 "remove the entry: the gate will be removed, and kube-proxy then refuses to start",
-            );
+            )
+            .with_fix(cx.fix_remove(
+                &path,
+                crate::fix::Safety::Safe,
+                format!("remove feature gate {name}"),
+            ));
         cx.emit(f);
     }
 }

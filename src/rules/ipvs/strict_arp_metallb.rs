@@ -68,5 +68,14 @@ pub fn check(cx: &mut Ctx<'_>) {
             .label("ipvs mode")
             .path("ipvs.strictARP")
     };
-    cx.emit(f.help("set `ipvs.strictARP: true`, or move to nftables mode where it is not needed"));
+    let fix = cx.fix_set(
+        "ipvs.strictARP",
+        "true",
+        crate::fix::Safety::Safe,
+        "set ipvs.strictARP: true",
+    );
+    cx.emit(
+        f.help("set `ipvs.strictARP: true`, or move to nftables mode where it is not needed")
+            .with_fix(fix),
+    );
 }

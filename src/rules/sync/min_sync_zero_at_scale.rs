@@ -75,7 +75,16 @@ pub fn check(cx: &mut Ctx<'_>) {
         )
         .path(path.clone())
     };
-    cx.emit(f.help(format!(
-        "set {path}: {rec} so that bursts of changes are batched"
-    )));
+    let fix = cx.fix_set(
+        &path,
+        rec,
+        crate::fix::Safety::Unsafe,
+        format!("set {path}: {rec}"),
+    );
+    cx.emit(
+        f.help(format!(
+            "set {path}: {rec} so that bursts of changes are batched"
+        ))
+        .with_fix(fix),
+    );
 }

@@ -59,14 +59,24 @@ pub fn check(cx: &mut Ctx<'_>) {
     let list = valid.join(", ");
     let msg = match cx.kb.mode(m) {
         None => {
-            let help = match cx.kb.mode(&m.to_lowercase()) {
+            let lower = cx.kb.mode(&m.to_lowercase());
+            let help = match lower {
                 Some(md) => format!("mode names are case-sensitive: write `{}`", md.name),
                 None => format!("use one of {list}, or leave mode empty for iptables"),
             };
+            let fix = lower.and_then(|md| {
+                cx.fix_set(
+                    "mode",
+                    &md.name,
+                    crate::fix::Safety::Safe,
+                    format!("write mode {}", md.name),
+                )
+            });
             let f = cx
                 .at(&RULE, "mode", format!("unknown proxy mode {m:?}"))
                 .label(format!("must be {list} or blank"))
-                .help(help);
+                .help(help)
+                .with_fix(fix);
             cx.emit(f);
             return;
         }
