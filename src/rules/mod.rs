@@ -157,6 +157,7 @@ registry! {
         fields::REMOVED_FIELD,
         fields::FIELD_NOT_YET_AVAILABLE,
         wiring::KUBEADM_CLUSTER_CIDR_MISMATCH,
+        wiring::PROXY_DISABLED_BUT_CONFIGURED,
     ],
     model: [
         validation::mode,
