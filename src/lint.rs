@@ -74,6 +74,9 @@ pub enum ReleaseSource {
     /// `kubernetes-version` in `.kp-lint.toml`.
     Profile,
     KubeadmKubernetesVersion,
+    /// The Kubernetes version a distribution's file names (KubeadmControlPlane `spec.version`,
+    /// KubeKey `spec.kubernetes.version`, an image tag).
+    Distribution,
     Default,
 }
 
@@ -117,7 +120,12 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
         ) {
             (Some(r), _, _) => (r, ReleaseSource::Flag),
             (None, Some(p), _) => (p.value, ReleaseSource::Profile),
-            (None, None, Some((r, _))) => (r, ReleaseSource::KubeadmKubernetesVersion),
+            (None, None, Some((r, _))) => {
+                match cfg.distro.as_ref().and_then(|d| d.version_from.as_ref()) {
+                    Some(_) => (r, ReleaseSource::Distribution),
+                    None => (r, ReleaseSource::KubeadmKubernetesVersion),
+                }
+            }
             (None, None, None) => (kb.releases.default, ReleaseSource::Default),
         };
         configs.push(ConfigSummary {
@@ -188,7 +196,20 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
         findings.extend(schema::check(cfg, &file.text, release, kb));
         let mut cx = Ctx::new(cfg, &file.text, release, kb, &opts.profile);
         rules::check_config(&mut cx);
-        findings.extend(cx.findings);
+        // A value the distribution fills in: say so where the finding is about it.
+        for mut f in cx.findings {
+            let note = f
+                .path
+                .as_deref()
+                .and_then(|p| cfg.default_note(&crate::model::Path::parse(p)));
+            if let Some(note) = note {
+                f.help = Some(match f.help.take() {
+                    Some(h) => format!("{h}\nthe value comes from the distribution: {note}"),
+                    None => format!("the value comes from the distribution: {note}"),
+                });
+            }
+            findings.push(f);
+        }
     }
     let release = opts
         .release

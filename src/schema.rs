@@ -285,7 +285,9 @@ fn unknown_field(
     let fs = cfg.field_span(p);
     // Deleting a field kube-proxy ignores keeps its behaviour: a safe fix (files and ConfigMaps).
     let remove = |safety: Safety, message: String| -> Option<Fix> {
-        if matches!(cfg.origin, crate::source::Origin::Flags { .. }) {
+        if matches!(cfg.origin, crate::source::Origin::Flags { .. })
+            || cfg.fix_scope(p) != crate::source::FixScope::Full
+        {
             return None;
         }
         let e = edits::remove_entry(text, fs.key?, fs.value)?;
@@ -362,7 +364,10 @@ fn unknown_field(
     // With a close match, renaming the key makes the setting apply: unsafe. Without one,
     // deleting it keeps kube-proxy's behaviour: safe.
     let fix = match &best {
-        Some((_, s)) if !matches!(cfg.origin, crate::source::Origin::Flags { .. }) => {
+        Some((_, s))
+            if !matches!(cfg.origin, crate::source::Origin::Flags { .. })
+                && cfg.fix_scope(p) == crate::source::FixScope::Full =>
+        {
             fs.key.map(|k| Fix {
                 safety: Safety::Unsafe,
                 message: format!("rename {name} to {s}"),

@@ -12,7 +12,7 @@ use crate::profile::Profile;
 use crate::rules::Rule;
 use crate::source::flags::FlagUse;
 use crate::source::yaml::Span;
-use crate::source::{Origin, ProxyConfig};
+use crate::source::{FixScope, Origin, ProxyConfig};
 
 pub struct Ctx<'a> {
     pub cfg: &'a ProxyConfig,
@@ -152,6 +152,29 @@ impl<'a> Ctx<'a> {
         message: impl Into<String>,
     ) -> Option<Fix> {
         let p = Path::parse(path);
+        match self.cfg.fix_scope(&p) {
+            FixScope::None => return None,
+            // A distribution's own key: replace the value where it is written as itself.
+            FixScope::ValuesOnly => {
+                let fs = self.cfg.data.spans.get(&p)?;
+                let raw = self.text.get(fs.value.start..fs.value.end)?;
+                let shown = match self.cfg.data.get(path)? {
+                    Value::String(s) => s.clone(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Number(n) => n.to_string(),
+                    _ => return None,
+                };
+                if raw.trim_matches(['"', '\'']) != shown {
+                    return None;
+                }
+                return Some(Fix {
+                    safety,
+                    message: message.into(),
+                    edits: vec![edits::replace_scalar(self.text, fs.value, value)?],
+                });
+            }
+            FixScope::Full => {}
+        }
         let edit = match (&self.cfg.origin, self.cfg.data.spans.get(&p)) {
             (Origin::Flags { .. }, Some(_)) => {
                 let u = self.flag_for(path)?;
@@ -185,6 +208,9 @@ impl<'a> Ctx<'a> {
         safety: Safety,
         message: impl Into<String>,
     ) -> Option<Fix> {
+        if self.cfg.fix_scope(&Path::parse(path)) != FixScope::Full {
+            return None;
+        }
         let edit = match &self.cfg.origin {
             Origin::Flags { .. } => edits::remove_item(self.text, self.flag_for(path)?.span)?,
             _ => {
