@@ -55,11 +55,16 @@ fn patches(
                 continue;
             }
             let at = map.span(iroot.get("kind").map_or(iroot.span, |n| n.span));
+            // kind matches a patch on kind, and on apiVersion's group and version when given
+            // (kubernetes-sigs/kind pkg/internal/patch/resource.go `matches`).
             if let Some(api) = str_of(&idoc, iroot.get("apiVersion")) {
-                if api != "kubeproxy.config.k8s.io/v1alpha1" {
+                let (group, version) = api.rsplit_once('/').unwrap_or(("", api));
+                if group != "kubeproxy.config.k8s.io"
+                    || !(version.is_empty() || version == "v1alpha1")
+                {
                     file.notes.push(Note {
                         span: Some(at),
-                        message: format!("kind applies a patch only to documents of its apiVersion; no KubeProxyConfiguration has {api}, so this patch is not applied"),
+                        message: format!("kind applies a patch only to documents of its apiVersion; kind's KubeProxyConfiguration is kubeproxy.config.k8s.io/v1alpha1, not {api}, so this patch is not applied"),
                     });
                     continue;
                 }

@@ -211,6 +211,12 @@ impl Builder {
                 (Value::Object(b), Value::Object(o)) => {
                     for (k, v) in o {
                         let p = path.key(&k);
+                        if v.is_null() {
+                            // A merge patch's null deletes the key.
+                            b.remove(&k);
+                            replaced.push(p);
+                            continue;
+                        }
                         match b.get_mut(&k) {
                             Some(existing) if existing.is_object() && v.is_object() => {
                                 walk(existing, v, &p, replaced)
