@@ -396,3 +396,50 @@ fn fixes_edit_written_values_only() {
     let report = lint("kind/kind-docs-nftables.yaml");
     assert!(report.findings.iter().all(|f| f.fix.is_none()));
 }
+
+/// Manifests nested in manifests are read a few levels deep, then noted, so a crafted file
+/// cannot cost its size times its depth.
+#[test]
+fn nested_embedded_manifests_are_bounded() {
+    fn nest(depth: usize, indent: usize, out: &mut Vec<String>) {
+        let pad = " ".repeat(indent);
+        if depth == 0 {
+            for l in [
+                "apiVersion: v1",
+                "kind: Pod",
+                "metadata: {name: kube-proxy}",
+                "spec:",
+                "  containers:",
+                "  - name: kube-proxy",
+                "    command: [kube-proxy, --proxy-mode=ipvs]",
+            ] {
+                out.push(format!("{pad}{l}"));
+            }
+            return;
+        }
+        out.push(format!("{pad}contents: |"));
+        nest(depth - 1, indent + 2, out);
+        out.push(format!("{pad}  # kube-proxy apiVersion: kind:"));
+        out.push(format!(
+            "{pad}path: /etc/kubernetes/manifests/kube-proxy.manifest"
+        ));
+    }
+    let mut lines = Vec::new();
+    nest(3, 0, &mut lines);
+    let shallow = lines.join("\n") + "\n";
+    let report = lint_bytes("shallow.yaml", shallow.as_bytes(), &Options::default());
+    assert_eq!(report.file.configs.len(), 1, "three levels are read");
+    assert_eq!(report.file.configs[0].get("mode").unwrap(), "ipvs");
+    let mut lines = Vec::new();
+    nest(40, 0, &mut lines);
+    let deep = lines.join("\n") + "\n";
+    let report = lint_bytes("deep.yaml", deep.as_bytes(), &Options::default());
+    assert!(report.file.configs.is_empty());
+    assert!(
+        report
+            .file
+            .notes
+            .iter()
+            .any(|n| n.message.contains("levels deep; not read"))
+    );
+}

@@ -101,7 +101,9 @@ pub(super) fn read(
             let Some(text) = content.as_str() else {
                 continue;
             };
-            if !text.contains("KubeProxyConfiguration") && !text.contains("kube-proxy") {
+            // A KubeProxyConfiguration, or a manifest running kube-proxy (not a script that
+            // merely mentions it).
+            if !text.contains("KubeProxyConfiguration") && !is_manifest_with_kube_proxy(text) {
                 continue;
             }
             if let Some(enc) = child(d, item, "encoding").and_then(|e| e.as_str()) {
@@ -148,12 +150,14 @@ fn appended(d: &Document, holder: &Node, path: &str) -> bool {
     }
 }
 
+fn is_manifest_with_kube_proxy(text: &str) -> bool {
+    text.contains("kube-proxy") && text.contains("kind:") && text.contains("apiVersion:")
+}
+
 /// A kops nodeup task: `contents` written to `path` (`type: file`).
 pub(super) fn kops_task(d: &Document, root: &Node) -> bool {
-    child(d, root, "contents").is_some_and(|c| {
-        c.as_str()
-            .is_some_and(|s| s.contains("kube-proxy") && s.contains("kind:"))
-    }) && child(d, root, "path").is_some()
+    child(d, root, "contents").is_some_and(|c| c.as_str().is_some_and(is_manifest_with_kube_proxy))
+        && child(d, root, "path").is_some()
 }
 
 pub(super) fn read_kops(
@@ -181,9 +185,24 @@ pub(super) fn read_kops(
 /// Load the YAML documents held in a scalar as a file of their own, and move everything found
 /// in them (configurations, findings, facts, notes) into the host file's coordinates.
 fn embedded(file: &mut SourceFile, d: &Document, node: &Node, prefix: &str, limits: &Limits) {
+    // Manifests inside manifests inside manifests: each level is parsed again, so nesting is
+    // bounded (a crafted file could otherwise cost its size times its depth).
+    const MAX_NESTING: usize = 4;
+    thread_local! {
+        static NESTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
     let Some(text) = node.as_str() else { return };
+    if NESTING.with(|n| n.get()) >= MAX_NESTING {
+        file.notes.push(Note {
+            span: Some(node.span),
+            message: format!("{prefix}: embedded more than {MAX_NESTING} levels deep; not read"),
+        });
+        return;
+    }
     let map = OffsetMap::for_scalar(&file.text, node);
+    NESTING.with(|n| n.set(n.get() + 1));
     let inner = crate::source::load(prefix, text.as_bytes(), limits);
+    NESTING.with(|n| n.set(n.get() - 1));
     let span = |s: Span| map.span(s);
     for mut f in inner.findings {
         f.span = f.span.map(span);
