@@ -74,6 +74,8 @@ pub enum ReleaseSource {
     /// `kubernetes-version` in `.kp-lint.toml`.
     Profile,
     KubeadmKubernetesVersion,
+    /// The tag of the kube-proxy container image.
+    Image,
     Default,
 }
 
@@ -114,11 +116,13 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
             opts.release,
             &opts.profile.kubernetes_version,
             cfg.kubeadm_release,
+            cfg.image_release,
         ) {
-            (Some(r), _, _) => (r, ReleaseSource::Flag),
-            (None, Some(p), _) => (p.value, ReleaseSource::Profile),
-            (None, None, Some((r, _))) => (r, ReleaseSource::KubeadmKubernetesVersion),
-            (None, None, None) => (kb.releases.default, ReleaseSource::Default),
+            (Some(r), _, _, _) => (r, ReleaseSource::Flag),
+            (None, Some(p), _, _) => (p.value, ReleaseSource::Profile),
+            (None, None, Some((r, _)), _) => (r, ReleaseSource::KubeadmKubernetesVersion),
+            (None, None, None, Some((r, _))) => (r, ReleaseSource::Image),
+            (None, None, None, None) => (kb.releases.default, ReleaseSource::Default),
         };
         configs.push(ConfigSummary {
             document: cfg.document,

@@ -47,6 +47,8 @@ pub struct ProxyConfig {
     pub pod_subnet: Option<(String, Span)>,
     /// The command-line flags, for configurations read from a container.
     pub flags: Vec<flags::FlagUse>,
+    /// The Kubernetes release of the container image running kube-proxy (`kube-proxy:v1.36.4`).
+    pub image_release: Option<(Release, Span)>,
 }
 
 impl ProxyConfig {
@@ -956,5 +958,6 @@ fn push_config(
         kubeadm_release: ctx.release,
         pod_subnet: ctx.pod_subnet.clone(),
         flags: Vec::new(),
+        image_release: None,
     });
 }
