@@ -186,7 +186,7 @@ pub(super) fn container(
         cfg.flags = uses;
         // `registry.k8s.io/kube-proxy:v1.36.4`, `hyperkube:v1.5.1_coreos.0`: the release it runs.
         let image_node = c.get("image").map(|n| d.resolve(n));
-        let tag = image.rsplit_once(':').map(|(repo, tag)| (repo, tag));
+        let tag = image.rsplit_once(':');
         if let (Some(node), Some((repo, tag))) = (image_node, tag) {
             let name = repo.rsplit('/').next().unwrap_or("");
             if matches!(
