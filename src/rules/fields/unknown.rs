@@ -30,5 +30,6 @@ crate::declare_rule! {
         category: Fields,
         severity: Warning,
         summary: "a field kube-proxy does not know and silently ignores",
+        fix: Sometimes,
     }
 }
