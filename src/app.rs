@@ -398,6 +398,7 @@ pub fn flag_profile(args: &crate::cli::ProfileArgs) -> Result<Profile, String> {
         cni: args.cni.clone().map(|v| Sourced::new(v, "--cni")),
         cilium_kube_proxy_replacement: None,
         kube_proxy_scraped: None,
+        host_conntrack_max: None,
     })
 }
 

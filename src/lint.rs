@@ -43,6 +43,14 @@ pub fn detected_profile(files: &[&SourceFile]) -> Profile {
                     }
                 }
                 Fact::NfConntrackIpv4Module { .. } => {}
+                Fact::HostConntrackMax { value, span } => {
+                    if p.host_conntrack_max.is_none() {
+                        p.host_conntrack_max = Some(Sourced::new(
+                            *value,
+                            at(f, *span, "net.netfilter.nf_conntrack_max"),
+                        ));
+                    }
+                }
                 Fact::KubeProxyScraped { span, what } => {
                     if p.kube_proxy_scraped.is_none() {
                         p.kube_proxy_scraped = Some(Sourced::new(true, at(f, *span, what)));

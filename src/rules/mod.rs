@@ -228,6 +228,8 @@ registry! {
         conntrack::min_above_cap,
         conntrack::subsecond_timeout,
         conntrack::table_size,
+        conntrack::host_max_overwritten,
+        conntrack::established_timeout,
         ipvs::strict_arp_metallb,
         ipvs::hashing_scheduler,
         ipvs::short_tcp_timeout,
