@@ -52,6 +52,24 @@ pub struct Output {
 /// Run kp-lint with parsed arguments; `stdin` is read when a path is `-`.
 pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Output, u8) {
     let mut out = Output::default();
+    if let Some(crate::cli::Command::Recommend {
+        file,
+        output_format,
+        diff,
+        write,
+        cluster_cidr,
+        profile,
+    }) = &args.command
+    {
+        return recommend(
+            file.as_deref(),
+            *output_format,
+            *diff,
+            *write,
+            cluster_cidr.as_deref(),
+            profile,
+        );
+    }
     let explain = match &args.command {
         Some(crate::cli::Command::Rule { rule }) => Some(rule),
         _ => args.explain.as_ref(),
@@ -72,7 +90,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             }
         };
     }
-    let release = match &args.kubernetes_version {
+    let release = match &args.profile.kubernetes_version {
         None => None,
         Some(v) => match Release::parse(v) {
             Some(r) if r.major == 1 => Some(r),
@@ -97,7 +115,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         max_expanded_nodes: args.max_nodes,
         ..Limits::default()
     };
-    let flag_profile = match flag_profile(args) {
+    let flag_profile = match flag_profile(&args.profile) {
         Ok(p) => p,
         Err(e) => {
             out.stderr = format!("kp-lint: {e}\n");
@@ -353,7 +371,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
 }
 
 /// The profile values given as flags.
-fn flag_profile(args: &Args) -> Result<Profile, String> {
+pub fn flag_profile(args: &crate::cli::ProfileArgs) -> Result<Profile, String> {
     let kernel = match &args.kernel_version {
         None => None,
         Some(k) => Some(Sourced::new(
@@ -380,6 +398,7 @@ fn flag_profile(args: &Args) -> Result<Profile, String> {
         cni: args.cni.clone().map(|v| Sourced::new(v, "--cni")),
         cilium_kube_proxy_replacement: None,
         kube_proxy_scraped: None,
+        host_conntrack_max: None,
     })
 }
 
@@ -438,4 +457,100 @@ fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// `kp-lint recommend`.
+fn recommend(
+    file: Option<&std::path::Path>,
+    format: crate::cli::RecommendFormat,
+    diff: bool,
+    write: bool,
+    cluster_cidr: Option<&str>,
+    profile_args: &crate::cli::ProfileArgs,
+) -> (Output, u8) {
+    let mut out = Output::default();
+    let profile = match flag_profile(profile_args) {
+        Ok(p) => p,
+        Err(e) => {
+            out.stderr = format!("kp-lint: {e}\n");
+            return (out, EXIT_USAGE);
+        }
+    };
+    let kb = crate::kb::kb();
+    let release = profile
+        .kubernetes_version
+        .as_ref()
+        .map_or(kb.releases.default, |r| r.value);
+    let Some(path) = file else {
+        if diff || write {
+            out.stderr = "kp-lint: --diff and --write need a FILE to start from\n".into();
+            return (out, EXIT_USAGE);
+        }
+        out.stdout = crate::recommend::new_config(&profile, release, kb, cluster_cidr, format);
+        return (out, EXIT_OK);
+    };
+    let limits = Limits::default();
+    let bytes = match read_limited(path, limits.max_file_bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            out.stderr = format!("kp-lint: cannot read {}: {e}\n", path.display());
+            return (out, EXIT_USAGE);
+        }
+    };
+    let name = path.display().to_string();
+    let source = source::load(&name, &bytes, &limits);
+    let config = match path.parent().and_then(|d| {
+        Finder::default().find(if d.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            d
+        })
+    }) {
+        Some(c) => match Config::load(&c) {
+            Ok(c) => c,
+            Err(e) => {
+                out.stderr = format!("kp-lint: invalid configuration {e}\n");
+                return (out, EXIT_USAGE);
+            }
+        },
+        None => Config::default(),
+    };
+    let opts = Options {
+        release: profile.kubernetes_version.as_ref().map(|r| r.value),
+        limits,
+        profile: profile.clone().or(&config.profile()),
+        config,
+    };
+    // Every recommendation that has an edit, safe or not.
+    let outcome = fix::run::fix_text(&name, &source.text, source.encoding, &opts, true);
+    if let Some(why) = &outcome.refused {
+        out.stderr.push_str(&format!("kp-lint: {name}: {why}\n"));
+    }
+    if diff {
+        out.stdout = fix::run::unified_diff(&name, &outcome);
+        return (
+            out,
+            if outcome.changed() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
+            },
+        );
+    }
+    if write {
+        if outcome.changed() {
+            if let Err(e) = fix::run::write_atomic(path, &fix::run::encode(&outcome)) {
+                out.stderr
+                    .push_str(&format!("kp-lint: cannot write {name}: {e}\n"));
+                return (out, EXIT_USAGE);
+            }
+        }
+        out.stderr.push_str(&format!(
+            "kp-lint: {name}: applied {}\n",
+            plural(outcome.count(), "recommendation")
+        ));
+        return (out, EXIT_OK);
+    }
+    out.stdout = outcome.fixed;
+    (out, EXIT_OK)
 }

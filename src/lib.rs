@@ -17,6 +17,7 @@ pub mod limits;
 pub mod lint;
 pub mod model;
 pub mod profile;
+pub mod recommend;
 pub mod render;
 pub mod rules;
 pub mod schema;

@@ -43,6 +43,14 @@ pub fn detected_profile(files: &[&SourceFile]) -> Profile {
                     }
                 }
                 Fact::NfConntrackIpv4Module { .. } => {}
+                Fact::HostConntrackMax { value, span } => {
+                    if p.host_conntrack_max.is_none() {
+                        p.host_conntrack_max = Some(Sourced::new(
+                            *value,
+                            at(f, *span, "net.netfilter.nf_conntrack_max"),
+                        ));
+                    }
+                }
                 Fact::KubeProxyScraped { span, what } => {
                     if p.kube_proxy_scraped.is_none() {
                         p.kube_proxy_scraped = Some(Sourced::new(true, at(f, *span, what)));
@@ -75,8 +83,10 @@ pub enum ReleaseSource {
     Profile,
     KubeadmKubernetesVersion,
     /// The Kubernetes version a distribution's file names (KubeadmControlPlane `spec.version`,
-    /// KubeKey `spec.kubernetes.version`, an image tag).
+    /// KubeKey `spec.kubernetes.version`, kubespray `kube_version`, a kind node image tag).
     Distribution,
+    /// The tag of the kube-proxy container image.
+    Image,
     Default,
 }
 
@@ -117,16 +127,18 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
             opts.release,
             &opts.profile.kubernetes_version,
             cfg.kubeadm_release,
+            cfg.image_release,
         ) {
-            (Some(r), _, _) => (r, ReleaseSource::Flag),
-            (None, Some(p), _) => (p.value, ReleaseSource::Profile),
-            (None, None, Some((r, _))) => {
+            (Some(r), _, _, _) => (r, ReleaseSource::Flag),
+            (None, Some(p), _, _) => (p.value, ReleaseSource::Profile),
+            (None, None, Some((r, _)), _) => {
                 match cfg.distro.as_ref().and_then(|d| d.version_from.as_ref()) {
                     Some(_) => (r, ReleaseSource::Distribution),
                     None => (r, ReleaseSource::KubeadmKubernetesVersion),
                 }
             }
-            (None, None, None) => (kb.releases.default, ReleaseSource::Default),
+            (None, None, None, Some((r, _))) => (r, ReleaseSource::Image),
+            (None, None, None, None) => (kb.releases.default, ReleaseSource::Default),
         };
         configs.push(ConfigSummary {
             document: cfg.document,

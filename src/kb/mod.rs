@@ -6,8 +6,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;
 
-/// A Kubernetes minor release, e.g. 1.36. Patch versions are kept for display only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A Kubernetes minor release, e.g. 1.36. Patch versions are kept for display only: equality,
+/// ordering and hashing look at major and minor.
+#[derive(Debug, Clone, Copy)]
 pub struct Release {
     pub major: u64,
     pub minor: u64,
@@ -26,7 +27,7 @@ impl Release {
     /// Parse `1.36`, `v1.36.2`, `1.36.0-rc.1`, `v1.36.2+k3s1`.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim().trim_start_matches(['v', 'V']);
-        let core = s.split(['-', '+']).next()?;
+        let core = s.split(['-', '+', '_']).next()?;
         let mut parts = core.split('.');
         let major = parts.next()?.parse().ok()?;
         let minor = parts.next()?.parse().ok()?;
@@ -51,6 +52,18 @@ impl Release {
     /// Whether this release is at or after `other` (minor granularity).
     pub fn at_least(&self, other: &Release) -> bool {
         self.key() >= other.key()
+    }
+}
+
+impl PartialEq for Release {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Release {}
+impl std::hash::Hash for Release {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.key().hash(h)
     }
 }
 

@@ -97,19 +97,14 @@ pub(super) fn container(
         .is_some_and(|t| matches!(t.text.rsplit('/').next(), Some("sh" | "bash" | "ash")));
     let args = tokens_of(&file.text, d, c.get("args"), shell);
     let mut all: Vec<Token> = command.into_iter().chain(args).collect();
-    // `hyperkube proxy` (hyperkube bundled the components until 1.19) runs kube-proxy too.
-    let hyperkube = all
-        .iter()
-        .position(|t| t.text.rsplit('/').next() == Some("hyperkube"));
+    // `kube-proxy …`, or the old all-in-one binary: `hyperkube proxy …` / `hyperkube kube-proxy …`.
+    let hyperkube = all.windows(2).position(|w| {
+        w[0].text.rsplit('/').next() == Some("hyperkube")
+            && matches!(w[1].text.as_str(), "proxy" | "kube-proxy")
+    });
     let start = match all.iter().position(|t| is_kube_proxy_binary(&t.text)) {
         Some(i) => i + 1,
-        None if hyperkube.is_some_and(|i| {
-            all.get(i + 1)
-                .is_some_and(|t| t.text == "proxy" || t.text == "kube-proxy")
-        }) =>
-        {
-            hyperkube.unwrap_or(0) + 2
-        }
+        None if hyperkube.is_some() => hyperkube.unwrap_or(0) + 2,
         // No command: the image's entrypoint runs, and only flags mean it is kube-proxy.
         None if c.get("command").is_none()
             && (cname == "kube-proxy" || image.contains("kube-proxy"))
@@ -146,6 +141,20 @@ pub(super) fn container(
     push_config(file, d, doc_span, origin, describe, data, &ctx);
     if let Some(cfg) = file.configs.last_mut() {
         cfg.flags = uses;
+        // `registry.k8s.io/kube-proxy:v1.36.4`, `hyperkube:v1.5.1_coreos.0`: the release it runs.
+        let image_node = c.get("image").map(|n| d.resolve(n));
+        let tag = image.rsplit_once(':');
+        if let (Some(node), Some((repo, tag))) = (image_node, tag) {
+            let name = repo.rsplit('/').next().unwrap_or("");
+            if matches!(
+                name,
+                "kube-proxy" | "kube-proxy-amd64" | "kube-proxy-arm64" | "hyperkube"
+            ) {
+                if let Some(r) = crate::kb::Release::parse(tag) {
+                    cfg.image_release = Some((r, node.span));
+                }
+            }
+        }
     }
 }
 

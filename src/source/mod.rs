@@ -84,6 +84,8 @@ pub struct ProxyConfig {
     pub flags: Vec<flags::FlagUse>,
     /// Set for configurations read from a distribution's file.
     pub distro: Option<Distro>,
+    /// The Kubernetes release of the container image running kube-proxy (`kube-proxy:v1.36.4`).
+    pub image_release: Option<(Release, Span)>,
 }
 
 impl ProxyConfig {
@@ -216,6 +218,11 @@ pub enum Fact {
     NfConntrackIpv4Module {
         span: Span,
     },
+    /// A node set-up file sets the sysctl `net.netfilter.nf_conntrack_max`.
+    HostConntrackMax {
+        value: i64,
+        span: Span,
+    },
 }
 
 /// A Service, for the rules about Service-level kube-proxy myths.
@@ -321,6 +328,15 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
     for d in &docs {
         if let Some(root) = &d.root {
             kubeadm_version(&mut file, d, root, &ctx);
+        }
+    }
+    if file.text.contains("nf_conntrack_max") {
+        for d in &docs {
+            if let Some(root) = &d.root {
+                find_sysctl(d, root, 0, &mut |value, span| {
+                    file.facts.push(Fact::HostConntrackMax { value, span })
+                });
+            }
         }
     }
     if file.text.contains("nf_conntrack_ipv4") {
@@ -541,6 +557,64 @@ struct FileContext {
 
 fn str_of<'a>(d: &'a Document, n: Option<&'a Node>) -> Option<&'a str> {
     n.map(|n| d.resolve(n)).and_then(|n| n.as_str())
+}
+
+const CONNTRACK_MAX_SYSCTL: &[&str] = &[
+    "net.netfilter.nf_conntrack_max",
+    "net/netfilter/nf_conntrack_max",
+];
+
+/// Settings of `net.netfilter.nf_conntrack_max` in node set-up files: a mapping key
+/// (`net.netfilter.nf_conntrack_max: 262144`, Talos `machine.sysctls`, Ansible variables), an
+/// Ansible `sysctl` task (`name:` + `value:`), or sysctl.d text (`…nf_conntrack_max = 262144`).
+fn find_sysctl(d: &Document, node: &Node, depth: usize, f: &mut dyn FnMut(i64, Span)) {
+    if depth > 64 {
+        return;
+    }
+    let int_of = |n: &Node| n.as_str().and_then(|s| s.trim().parse::<i64>().ok());
+    match &node.kind {
+        yaml::NodeKind::Mapping(entries) => {
+            let name = node
+                .get("name")
+                .map(|n| d.resolve(n))
+                .and_then(|n| n.as_str());
+            if name.is_some_and(|n| CONNTRACK_MAX_SYSCTL.contains(&n)) {
+                if let Some(v) = node.get("value").map(|n| d.resolve(n)) {
+                    if let Some(x) = int_of(v) {
+                        f(x, v.span);
+                    }
+                }
+            }
+            for (k, v) in entries {
+                let v = d.resolve(v);
+                if k.as_str()
+                    .is_some_and(|k| CONNTRACK_MAX_SYSCTL.contains(&k))
+                {
+                    if let Some(x) = int_of(v) {
+                        f(x, v.span);
+                    }
+                } else {
+                    find_sysctl(d, v, depth + 1, f);
+                }
+            }
+        }
+        yaml::NodeKind::Sequence(items) => items
+            .iter()
+            .for_each(|i| find_sysctl(d, d.resolve(i), depth + 1, f)),
+        yaml::NodeKind::Scalar { value, .. } if value.contains('=') => {
+            for line in value.lines() {
+                let Some((k, v)) = line.split_once('=') else {
+                    continue;
+                };
+                if CONNTRACK_MAX_SYSCTL.contains(&k.trim()) {
+                    if let Ok(x) = v.trim().parse::<i64>() {
+                        f(x, node.span);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Call `f` with the span of every scalar that is `word` or a command line containing it.
@@ -1118,5 +1192,6 @@ fn push_config(
         pod_subnet: ctx.pod_subnet.clone(),
         flags: Vec::new(),
         distro: None,
+        image_release: None,
     });
 }

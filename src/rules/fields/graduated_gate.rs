@@ -29,6 +29,7 @@ crate::declare_rule! {
         category: Fields,
         severity: Warning,
         summary: "a GA or deprecated feature gate set; it will be removed and then break start-up",
+        fix: Safe,
     }
 }
 

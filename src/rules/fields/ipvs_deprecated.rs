@@ -37,6 +37,7 @@ crate::declare_rule! {
         category: Fields,
         severity: Warning,
         summary: "IPVS mode is deprecated (1.35) and planned for removal",
+        fix: Unsafe,
     }
 }
 

@@ -37,5 +37,6 @@ crate::declare_rule! {
         category: Fields,
         severity: Warning,
         summary: "a field kube-proxy does not know and silently ignores",
+        fix: Sometimes,
     }
 }

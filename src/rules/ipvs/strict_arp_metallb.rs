@@ -40,6 +40,7 @@ crate::declare_rule! {
         category: Ipvs,
         severity: Error,
         summary: "IPVS mode with MetalLB layer 2 needs ipvs.strictARP: true",
+        fix: Safe,
     }
 }
 

@@ -33,6 +33,7 @@ crate::declare_rule! {
         category: Network,
         severity: Info,
         summary: "iptables localhost NodePorts set route_localnet=1 (CVE-2020-8558)",
+        fix: Unsafe,
     }
 }
 

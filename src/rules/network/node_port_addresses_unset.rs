@@ -33,6 +33,7 @@ crate::declare_rule! {
         category: Network,
         severity: Info,
         summary: "nodePortAddresses unset: NodePorts open on every local IP",
+        fix: Unsafe,
     }
 }
 

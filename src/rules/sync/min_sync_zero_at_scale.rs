@@ -39,6 +39,7 @@ crate::declare_rule! {
         category: Sync,
         severity: Warning,
         summary: "minSyncPeriod 0 on a large cluster: every change triggers a full sync",
+        fix: Unsafe,
     }
 }
 

@@ -35,6 +35,7 @@ crate::declare_rule! {
         category: Validation,
         severity: Error,
         summary: "kube-proxy refuses this proxy mode in the target release",
+        fix: Safe,
     }
 }
 

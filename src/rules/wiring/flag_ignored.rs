@@ -33,6 +33,7 @@ crate::declare_rule! {
         category: Wiring,
         severity: Warning,
         summary: "a flag that --config makes kube-proxy ignore",
+        fix: Safe,
     }
 }
 

@@ -222,6 +222,7 @@ fn embedded(file: &mut SourceFile, d: &Document, node: &Node, prefix: &str, limi
         cfg.describe = format!("{prefix}: {}", cfg.describe);
         remap(&mut cfg.data, &map);
         cfg.kubeadm_release = cfg.kubeadm_release.map(|(r, s)| (r, span(s)));
+        cfg.image_release = cfg.image_release.map(|(r, s)| (r, span(s)));
         cfg.pod_subnet = cfg.pod_subnet.map(|(p, s)| (p, span(s)));
         for u in &mut cfg.flags {
             u.name_span = span(u.name_span);
@@ -235,7 +236,8 @@ fn embedded(file: &mut SourceFile, d: &Document, node: &Node, prefix: &str, limi
             crate::source::Fact::MetalLb { span: s, .. }
             | crate::source::Fact::CiliumKubeProxyReplacement { span: s, .. }
             | crate::source::Fact::KubeProxyScraped { span: s, .. }
-            | crate::source::Fact::NfConntrackIpv4Module { span: s } => *s = span(*s),
+            | crate::source::Fact::NfConntrackIpv4Module { span: s }
+            | crate::source::Fact::HostConntrackMax { span: s, .. } => *s = span(*s),
         }
         file.facts.push(fact);
     }

@@ -284,6 +284,8 @@ pub(super) struct Found {
     pub builder: Builder,
     pub release: Option<(Release, Span)>,
     pub version_from: Option<String>,
+    /// The tag of the kube-proxy image the distribution runs (Talos `cluster.proxy.image`).
+    pub image_release: Option<(Release, Span)>,
     pub flags: Vec<flags::FlagUse>,
     pub origin: Origin,
 }
@@ -296,6 +298,7 @@ impl Found {
             builder,
             release: None,
             version_from: None,
+            image_release: None,
             flags: Vec::new(),
             origin: Origin::Distribution {
                 form: form.to_string(),
@@ -314,6 +317,7 @@ pub(super) fn push(file: &mut SourceFile, d: &Document, f: Found) {
         kubeadm_release: f.release,
         pod_subnet: None,
         flags: f.flags,
+        image_release: f.image_release,
         distro: Some(Distro {
             defaults: f.builder.defaults,
             version_from: f.version_from,

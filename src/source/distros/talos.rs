@@ -166,8 +166,7 @@ pub(super) fn read(file: &mut SourceFile, d: &Document, root: &Node) {
     let mut found = Found::new(FORM, describe, doc_span, builder);
     if let Some(img) = child(d, proxy, "image") {
         if let Some(r) = img.as_str().and_then(release_of_image) {
-            found.release = Some((r, img.span));
-            found.version_from = Some("Talos cluster.proxy.image tag".into());
+            found.image_release = Some((r, img.span));
         }
     }
     found.flags = uses;
