@@ -235,6 +235,7 @@ registry! {
         ipvs::hashing_scheduler,
         ipvs::short_tcp_timeout,
         ipvs::kernel_conn_reuse,
+        ipvs::udp_timeout_dns,
         network::nftables_kernel,
         network::cilium_replacement,
         network::cluster_cidr_missing,
