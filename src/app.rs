@@ -8,6 +8,7 @@ use clap::Parser;
 
 use std::collections::HashMap;
 
+use crate::batch;
 use crate::cli::{Args, Color, FailOn, OutputSpec};
 use crate::config::{Config, Finder};
 use crate::diagnostic::Severity;
@@ -17,7 +18,6 @@ use crate::limits::Limits;
 use crate::lint::{self, FileReport, Options};
 use crate::profile::{Kernel, Profile, Sourced};
 use crate::render::{self, Format, Run, Style};
-use crate::source::{self, SourceFile};
 use crate::walk::{self, Input, InputError};
 
 pub const EXIT_OK: u8 = 0;
@@ -74,6 +74,10 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         Some(crate::cli::Command::Rule { rule }) => Some(rule),
         _ => args.explain.as_ref(),
     };
+    if let Some(crate::cli::Command::Completions { shell }) = &args.command {
+        out.stdout = crate::cli::completions(*shell);
+        return (out, EXIT_OK);
+    }
     if args.list_rules || matches!(args.command, Some(crate::cli::Command::Rules)) {
         out.stdout = crate::docs::rule_table_text();
         return (out, EXIT_OK);
@@ -143,12 +147,32 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             paths.push("-".into());
         }
     }
-    let (inputs, mut unreadable) = walk::expand(&paths);
+    let walk_opts = walk::WalkOptions {
+        hidden: args.hidden,
+        follow_symlinks: args.follow_symlinks,
+        exclude: args.exclude.clone(),
+        threads: args.threads,
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            out.stderr = format!("kp-lint: cannot start worker threads: {e}\n");
+            return (out, EXIT_USAGE);
+        }
+    };
+    let expanded = walk::expand_with(&paths, &walk_opts);
+    let mut unreadable = expanded.errors;
+    for w in &expanded.warnings {
+        out.stderr.push_str(&format!("kp-lint: warning: {w}\n"));
+    }
     // Pass 1: read every file, so that what one file says about the cluster (MetalLB, Cilium)
-    // informs the advice on the others.
-    let mut files: Vec<(SourceFile, Option<PathBuf>)> = Vec::new();
-    for input in inputs {
-        let (name, bytes, path) = match &input {
+    // informs the advice on the others. Standard input is read here, the files in parallel.
+    let mut jobs = Vec::new();
+    for input in expanded.inputs {
+        match input {
             Input::Stdin => {
                 let mut buf = Vec::new();
                 let limit = limits.max_file_bytes.saturating_add(1);
@@ -159,22 +183,26 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
                     });
                     continue;
                 }
-                (args.stdin_filename.clone(), buf, None)
+                jobs.push(batch::Job::Bytes {
+                    name: args.stdin_filename.clone(),
+                    bytes: buf,
+                });
             }
-            Input::File(p) => match read_limited(p, limits.max_file_bytes) {
-                Ok(b) => (p.display().to_string(), b, Some(p.clone())),
-                Err(e) => {
-                    unreadable.push(InputError {
-                        path: p.display().to_string(),
-                        message: e.to_string(),
-                    });
-                    continue;
-                }
-            },
-        };
-        files.push((source::load(&name, &bytes, &limits), path));
+            Input::File(path) => jobs.push(batch::Job::Path {
+                path,
+                walked: false,
+            }),
+            Input::Walked(path) => jobs.push(batch::Job::Path { path, walked: true }),
+        }
     }
-    let detected = lint::detected_profile(&files.iter().map(|(f, _)| f).collect::<Vec<_>>());
+    let mut files: Vec<batch::Loaded> = Vec::new();
+    for loaded in pool.install(|| batch::load_all(jobs, &limits)) {
+        match loaded {
+            Ok(l) => files.push(l),
+            Err(e) => unreadable.push(e),
+        }
+    }
+    let detected = lint::detected_profile(&files.iter().map(|l| &l.file).collect::<Vec<_>>());
     // Pass 2: lint each file with its configuration file and profile.
     let mut finder = Finder::default();
     let mut loaded: HashMap<PathBuf, Config> = HashMap::new();
@@ -200,7 +228,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         Ok(c)
     };
     if args.show_profile {
-        let first = files.first().and_then(|(_, p)| p.clone());
+        let first = files.first().and_then(|l| l.path.clone());
         let config = match config_for(first.as_deref()) {
             Ok(c) => c,
             Err(e) => {
@@ -212,15 +240,21 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         out.stdout = profile.describe();
         return (out, EXIT_OK);
     }
-    let mut reports: Vec<FileReport> = Vec::new();
     let mut fix_notes = String::new();
     let mut diffs = String::new();
     let mut fixed_stdin: Option<String> = None;
     let mut unsafe_left = 0;
     let mut changed = false;
     let mut write_failed = false;
-    for (file, path) in files {
-        let config = match config_for(path.as_deref()) {
+    // Pass 2: lint each file with its configuration file and profile, in parallel (fixing is
+    // done file by file, as it writes).
+    let mut lint_jobs = Vec::with_capacity(files.len());
+    for loaded in files {
+        if !loaded.needs_lint() {
+            lint_jobs.push(batch::LintJob::Done(loaded.into_clean_report()));
+            continue;
+        }
+        let config = match config_for(loaded.path.as_deref()) {
             Ok(c) => c,
             Err(e) => {
                 out.stderr = format!("kp-lint: invalid configuration {e}\n");
@@ -234,6 +268,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             config,
         };
         if args.fix || args.diff {
+            let (file, path) = (loaded.file, loaded.path);
             let name = file.name.clone();
             let outcome =
                 fix::run::fix_text(&name, &file.text, file.encoding, &opts, args.unsafe_fixes);
@@ -276,11 +311,12 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             } else {
                 lint::lint_source(file, &opts)
             };
-            reports.push(report);
+            lint_jobs.push(batch::LintJob::Done(report));
             continue;
         }
-        reports.push(lint::lint_source(file, &opts));
+        lint_jobs.push(batch::LintJob::Lint(loaded.file, Box::new(opts)));
     }
+    let reports: Vec<FileReport> = pool.install(|| batch::lint_all(lint_jobs));
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -498,7 +534,7 @@ fn recommend(
         }
     };
     let name = path.display().to_string();
-    let source = source::load(&name, &bytes, &limits);
+    let source = crate::source::load(&name, &bytes, &limits);
     let config = match path.parent().and_then(|d| {
         Finder::default().find(if d.as_os_str().is_empty() {
             std::path::Path::new(".")

@@ -74,6 +74,12 @@ pub enum Command {
         #[command(flatten)]
         profile: ProfileArgs,
     },
+    /// Print a shell completion script (`kp-lint completions bash > /etc/bash_completion.d/kp-lint`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// The shape of a recommended configuration.
@@ -120,7 +126,9 @@ pub struct Args {
     pub command: Option<Command>,
 
     /// Files or directories to lint (`-` reads standard input). Directories are searched for
-    /// *.yaml and *.yml files.
+    /// *.yaml and *.yml files, honouring .gitignore and .kp-lintignore; of those, only files
+    /// that mention kube-proxy or its surroundings are parsed. Files named here are always
+    /// fully checked.
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
@@ -198,6 +206,29 @@ pub struct Args {
     #[arg(long)]
     pub no_config: bool,
 
+    /// Skip paths matching this glob when walking directories (gitignore syntax, relative to the
+    /// current directory; a glob without `/` matches a name at any depth). Repeatable.
+    #[arg(long, value_name = "GLOB", action = ArgAction::Append, help_heading = "Walking directories")]
+    pub exclude: Vec<String>,
+
+    /// Also walk hidden files and directories (names starting with `.`; `.git` never).
+    #[arg(long, help_heading = "Walking directories")]
+    pub hidden: bool,
+
+    /// Follow symbolic links when walking directories (loops are reported and skipped).
+    #[arg(long, help_heading = "Walking directories")]
+    pub follow_symlinks: bool,
+
+    /// Files read and linted at once (default: one per CPU core).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true,
+        help_heading = "Walking directories"
+    )]
+    pub threads: usize,
+
     /// Print the documentation of a rule (code or name) and exit.
     #[arg(long, value_name = "RULE", conflicts_with = "paths")]
     pub explain: Option<String>,
@@ -239,6 +270,14 @@ pub fn parse_output_spec(value: &str) -> Result<OutputSpec, String> {
         }),
         None => Ok(OutputSpec { format, path: None }),
     }
+}
+
+/// The completion script of `shell` for kp-lint.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Args::command(), "kp-lint", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

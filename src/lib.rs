@@ -6,6 +6,7 @@
 //! ([`kb`]); [`render`] prints the findings.
 
 pub mod app;
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -52,3 +52,13 @@ fn rule_docs_are_generated_from_the_rules() {
         }
     }
 }
+
+#[test]
+fn man_page_is_generated_from_the_command_line_definition() {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(kp_lint::cli::Args::command())
+        .render(&mut page)
+        .unwrap();
+    check_or_bless("docs/kp-lint.1", &String::from_utf8(page).unwrap());
+}

@@ -4,6 +4,7 @@
 pub mod distros;
 pub mod embed;
 pub mod flags;
+pub mod prefilter;
 pub mod text;
 pub mod yaml;
 
