@@ -239,7 +239,7 @@ pub fn check(cfg: &ProxyConfig, text: &str, release: Release, kb: &Kb) -> Vec<Fi
     walk_known(&instance, &Path::root(), &mut |p: &Path| {
         let generic = p.to_string();
         if let Some(field) = kb.field(&generic) {
-            if field.removed.is_none() && !release.at_least(&field.since) {
+            if field.removed.is_none() && !release.has(&field.since) {
                 let fs = cfg.field_span(p);
                 out.push(doc(Finding::new(
                     &fields::FIELD_NOT_YET_AVAILABLE,

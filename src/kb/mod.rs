@@ -49,6 +49,12 @@ impl Release {
         (self.major, self.minor)
     }
 
+    /// Whether something added in `since` exists in this release. The oldest tag the field
+    /// tables were built from is 1.12, so "since 1.12" means "1.12 or earlier": always true.
+    pub fn has(&self, since: &Release) -> bool {
+        since.key() <= (1, 12) || self.at_least(since)
+    }
+
     /// Whether this release is at or after `other` (minor granularity).
     pub fn at_least(&self, other: &Release) -> bool {
         self.key() >= other.key()
@@ -302,7 +308,7 @@ impl Kb {
 
     /// Fields that exist in a release (not yet removed, already added).
     pub fn field_exists(&self, f: &Field, r: &Release) -> bool {
-        r.at_least(&f.since) && f.removed.is_none_or(|rm| !r.at_least(&rm))
+        r.has(&f.since) && f.removed.is_none_or(|rm| !r.at_least(&rm))
     }
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {

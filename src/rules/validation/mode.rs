@@ -51,9 +51,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         .mode
         .iter()
         .filter(|md| {
-            !md.windows_only
-                && r.at_least(&md.since)
-                && md.removed.is_none_or(|rm| !r.at_least(&rm))
+            !md.windows_only && r.has(&md.since) && md.removed.is_none_or(|rm| !r.at_least(&rm))
         })
         .map(|md| md.name.as_str())
         .collect();
@@ -95,7 +93,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             cx.emit(f);
             return;
         }
-        Some(md) if !r.at_least(&md.since) => {
+        Some(md) if !r.has(&md.since) => {
             format!("mode {m:?} does not exist before Kubernetes {}", md.since)
         }
         Some(md) if md.removed.is_some_and(|rm| r.at_least(&rm)) => format!(
