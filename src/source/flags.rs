@@ -174,17 +174,7 @@ pub(super) fn flags_to_located(
         .rev()
         .find(|u| u.name == "config")
         .and_then(|u| u.value.clone());
-    let mut data = Located {
-        value: Value::Object(Map::new()),
-        ..Located::default()
-    };
-    data.spans.insert(
-        Path::root(),
-        FieldSpan {
-            key: None,
-            value: doc_span,
-        },
-    );
+    let mut data = Located::empty_mapping(doc_span);
     let mut mode = None;
     for u in uses {
         let Some(flag) = kb().flag(&u.name) else {

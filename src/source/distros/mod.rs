@@ -15,7 +15,7 @@ mod kubekey;
 mod kubespray;
 mod talos;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::yaml::{Document, Node, Span};
 use super::{Distro, FileContext, Note, Origin, ProxyConfig, SourceFile, flags, str_of};
@@ -120,17 +120,7 @@ pub(super) struct Builder {
 
 impl Builder {
     pub fn new(doc_span: Span) -> Self {
-        let mut data = Located {
-            value: Value::Object(Map::new()),
-            ..Located::default()
-        };
-        data.spans.insert(
-            Path::root(),
-            FieldSpan {
-                key: None,
-                value: doc_span,
-            },
-        );
+        let data = Located::empty_mapping(doc_span);
         Builder {
             data,
             defaults: Vec::new(),
