@@ -12,6 +12,7 @@ use crate::batch;
 use crate::cli::{Args, Color, FailOn, OutputSpec};
 use crate::config::{Config, Finder};
 use crate::diagnostic::Severity;
+use crate::fix;
 use crate::kb::Release;
 use crate::limits::Limits;
 use crate::lint::{self, FileReport, Options};
@@ -51,6 +52,24 @@ pub struct Output {
 /// Run kp-lint with parsed arguments; `stdin` is read when a path is `-`.
 pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Output, u8) {
     let mut out = Output::default();
+    if let Some(crate::cli::Command::Recommend {
+        file,
+        output_format,
+        diff,
+        write,
+        cluster_cidr,
+        profile,
+    }) = &args.command
+    {
+        return recommend(
+            file.as_deref(),
+            *output_format,
+            *diff,
+            *write,
+            cluster_cidr.as_deref(),
+            profile,
+        );
+    }
     let explain = match &args.command {
         Some(crate::cli::Command::Rule { rule }) => Some(rule),
         _ => args.explain.as_ref(),
@@ -75,7 +94,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             }
         };
     }
-    let release = match &args.kubernetes_version {
+    let release = match &args.profile.kubernetes_version {
         None => None,
         Some(v) => match Release::parse(v) {
             Some(r) if r.major == 1 => Some(r),
@@ -100,7 +119,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         max_expanded_nodes: args.max_nodes,
         ..Limits::default()
     };
-    let flag_profile = match flag_profile(args) {
+    let flag_profile = match flag_profile(&args.profile) {
         Ok(p) => p,
         Err(e) => {
             out.stderr = format!("kp-lint: {e}\n");
@@ -159,7 +178,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
     let mut slots = Vec::new();
     for (input, loaded) in expanded.inputs {
         match (input, loaded) {
-            (_, Some(loaded)) => slots.push(batch::Slot::Done(loaded)),
+            (_, Some(loaded)) => slots.push(batch::Slot::Done(Box::new(loaded))),
             (Input::Stdin, None) => {
                 let mut buf = Vec::new();
                 let limit = limits.max_file_bytes.saturating_add(1);
@@ -228,7 +247,14 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         out.stdout = profile.describe();
         return (out, EXIT_OK);
     }
-    // Pass 2: lint each file with its configuration file and profile, in parallel.
+    let mut fix_notes = String::new();
+    let mut diffs = String::new();
+    let mut fixed_stdin: Option<String> = None;
+    let mut unsafe_left = 0;
+    let mut changed = false;
+    let mut write_failed = false;
+    // Pass 2: lint each file with its configuration file and profile, in parallel (fixing is
+    // done file by file, as it writes).
     let mut lint_jobs = Vec::with_capacity(files.len());
     for loaded in files {
         if !loaded.work {
@@ -248,6 +274,53 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             profile: flag_profile.clone().or(&config.profile()).or(&detected),
             config,
         };
+        if args.fix || args.diff {
+            let (file, path) = (loaded.file, loaded.path);
+            let name = file.name.clone();
+            let outcome =
+                fix::run::fix_text(&name, &file.text, file.encoding, &opts, args.unsafe_fixes);
+            if let Some(why) = &outcome.refused {
+                fix_notes.push_str(&format!("kp-lint: {name}: not fixed: {why}\n"));
+            }
+            if outcome.count() > 0 {
+                let by_rule: Vec<String> = outcome
+                    .applied
+                    .iter()
+                    .map(|(c, n)| format!("{c} ×{n}"))
+                    .collect();
+                fix_notes.push_str(&format!(
+                    "kp-lint: {name}: {} {} ({})\n",
+                    if args.diff { "would fix" } else { "fixed" },
+                    plural(outcome.count(), "finding"),
+                    by_rule.join(", ")
+                ));
+            }
+            unsafe_left += outcome.unsafe_left;
+            if args.diff {
+                if outcome.changed() {
+                    diffs.push_str(&fix::run::unified_diff(&name, &outcome));
+                }
+            } else if let Some(p) = &path {
+                if outcome.changed() {
+                    if let Err(e) = fix::run::write_atomic(p, &fix::run::encode(&outcome)) {
+                        out.stderr
+                            .push_str(&format!("kp-lint: cannot write {}: {e}\n", p.display()));
+                        write_failed = true;
+                    }
+                }
+            } else {
+                fixed_stdin =
+                    Some(String::from_utf8_lossy(&fix::run::encode(&outcome)).into_owned());
+            }
+            changed |= outcome.changed();
+            let report = if outcome.changed() {
+                lint::lint_bytes(&name, &fix::run::encode(&outcome), &opts)
+            } else {
+                lint::lint_source(file, &opts)
+            };
+            lint_jobs.push(batch::LintJob::Done(report));
+            continue;
+        }
         lint_jobs.push(batch::LintJob::Lint(loaded.file, Box::new(opts)));
     }
     let reports: Vec<FileReport> = pool.install(|| batch::lint_all(lint_jobs));
@@ -266,7 +339,6 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         unreadable: &unreadable,
         fail_on: threshold,
     };
-    let mut write_failed = false;
     for spec in &outputs {
         let color = match args.color {
             Color::Always => true,
@@ -316,9 +388,24 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         .iter()
         .flat_map(|r| &r.findings)
         .any(|f| run.fails(f));
+    if args.diff {
+        out.stdout = diffs;
+    }
+    if let Some(text) = fixed_stdin {
+        // Standard input with --fix: the fixed text is the output; findings go to stderr.
+        let rendered = std::mem::replace(&mut out.stdout, text);
+        out.stderr.push_str(&rendered);
+    }
+    out.stderr.push_str(&fix_notes);
+    if unsafe_left > 0 {
+        out.stderr.push_str(&format!(
+            "kp-lint: {unsafe_left} more {} with --unsafe-fixes (they change kube-proxy's behaviour)\n",
+            if unsafe_left == 1 { "fix" } else { "fixes" }
+        ));
+    }
     let code = if !unreadable.is_empty() || write_failed {
         EXIT_USAGE
-    } else if failed {
+    } else if failed || (args.diff && changed) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -327,7 +414,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
 }
 
 /// The profile values given as flags.
-fn flag_profile(args: &Args) -> Result<Profile, String> {
+pub fn flag_profile(args: &crate::cli::ProfileArgs) -> Result<Profile, String> {
     let kernel = match &args.kernel_version {
         None => None,
         Some(k) => Some(Sourced::new(
@@ -354,6 +441,7 @@ fn flag_profile(args: &Args) -> Result<Profile, String> {
         cni: args.cni.clone().map(|v| Sourced::new(v, "--cni")),
         cilium_kube_proxy_replacement: None,
         kube_proxy_scraped: None,
+        host_conntrack_max: None,
     })
 }
 
@@ -396,4 +484,116 @@ pub fn plan_outputs(args: &Args) -> Result<Vec<OutputSpec>, String> {
         seen.push(p);
     }
     Ok(specs)
+}
+
+/// Read at most `limit + 1` bytes, so an oversized file is reported without reading it whole.
+fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(path)?;
+    let mut buf = Vec::new();
+    f.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// `kp-lint recommend`.
+fn recommend(
+    file: Option<&std::path::Path>,
+    format: crate::cli::RecommendFormat,
+    diff: bool,
+    write: bool,
+    cluster_cidr: Option<&str>,
+    profile_args: &crate::cli::ProfileArgs,
+) -> (Output, u8) {
+    let mut out = Output::default();
+    let profile = match flag_profile(profile_args) {
+        Ok(p) => p,
+        Err(e) => {
+            out.stderr = format!("kp-lint: {e}\n");
+            return (out, EXIT_USAGE);
+        }
+    };
+    let kb = crate::kb::kb();
+    let release = profile
+        .kubernetes_version
+        .as_ref()
+        .map_or(kb.releases.default, |r| r.value);
+    let Some(path) = file else {
+        if diff || write {
+            out.stderr = "kp-lint: --diff and --write need a FILE to start from\n".into();
+            return (out, EXIT_USAGE);
+        }
+        out.stdout = crate::recommend::new_config(&profile, release, kb, cluster_cidr, format);
+        return (out, EXIT_OK);
+    };
+    let limits = Limits::default();
+    let bytes = match read_limited(path, limits.max_file_bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            out.stderr = format!("kp-lint: cannot read {}: {e}\n", path.display());
+            return (out, EXIT_USAGE);
+        }
+    };
+    let name = path.display().to_string();
+    let source = crate::source::load(&name, &bytes, &limits);
+    let config = match path.parent().and_then(|d| {
+        Finder::default().find(if d.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            d
+        })
+    }) {
+        Some(c) => match Config::load(&c) {
+            Ok(c) => c,
+            Err(e) => {
+                out.stderr = format!("kp-lint: invalid configuration {e}\n");
+                return (out, EXIT_USAGE);
+            }
+        },
+        None => Config::default(),
+    };
+    let opts = Options {
+        release: profile.kubernetes_version.as_ref().map(|r| r.value),
+        limits,
+        profile: profile.clone().or(&config.profile()),
+        config,
+    };
+    // Every recommendation that has an edit, safe or not.
+    let outcome = fix::run::fix_text(&name, &source.text, source.encoding, &opts, true);
+    if let Some(why) = &outcome.refused {
+        out.stderr.push_str(&format!("kp-lint: {name}: {why}\n"));
+    }
+    if diff {
+        out.stdout = fix::run::unified_diff(&name, &outcome);
+        return (
+            out,
+            if outcome.changed() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
+            },
+        );
+    }
+    if write {
+        if outcome.changed() {
+            if let Err(e) = fix::run::write_atomic(path, &fix::run::encode(&outcome)) {
+                out.stderr
+                    .push_str(&format!("kp-lint: cannot write {name}: {e}\n"));
+                return (out, EXIT_USAGE);
+            }
+        }
+        out.stderr.push_str(&format!(
+            "kp-lint: {name}: applied {}\n",
+            plural(outcome.count(), "recommendation")
+        ));
+        return (out, EXIT_OK);
+    }
+    out.stdout = outcome.fixed;
+    (out, EXIT_OK)
 }

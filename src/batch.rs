@@ -43,7 +43,7 @@ impl Loaded {
 
 /// Whether [`lint::lint_source`] can report anything for a loaded file: it lints the file's
 /// kube-proxy configurations, its Services and facts (the file-level rules), the findings made
-/// while loading, and its suppression comments. A rule that starts to read anything else from a
+/// while loading, and its suppression comments; notes are shown with their positions. A rule that starts to read anything else from a
 /// [`SourceFile`] must be added here and to [`prefilter`] (tests/prefilter.rs checks both on
 /// every rule fixture).
 pub fn has_work(file: &SourceFile) -> bool {
@@ -51,6 +51,7 @@ pub fn has_work(file: &SourceFile) -> bool {
         || !file.services.is_empty()
         || !file.facts.is_empty()
         || !file.findings.is_empty()
+        || !file.notes.is_empty()
         || file.text.contains(crate::suppress::MARKER)
 }
 
@@ -69,7 +70,7 @@ pub enum Job {
 
 /// A slot of pass 1, in input order: a file loaded while walking, or one still to load.
 pub enum Slot {
-    Done(Result<Loaded, InputError>),
+    Done(Box<Result<Loaded, InputError>>),
     Todo(Job),
 }
 
@@ -79,7 +80,7 @@ pub fn load_all(slots: Vec<Slot>, limits: &Limits) -> Vec<Result<Loaded, InputEr
     slots
         .into_par_iter()
         .map(|slot| match slot {
-            Slot::Done(loaded) => loaded,
+            Slot::Done(loaded) => *loaded,
             Slot::Todo(job) => with_buffer(|buf| load_one(job, buf, limits)),
         })
         .collect()

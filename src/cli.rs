@@ -7,6 +7,43 @@ use clap::{ArgAction, Parser, ValueEnum};
 
 use crate::render::Format;
 
+/// The cluster the advice is for.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ProfileArgs {
+    /// Kubernetes release whose kube-proxy rules apply (`1.36`, `v1.36.2`). Without it, a kubeadm
+    /// `kubernetesVersion` in the same file is used, else 1.37, the newest release kp-lint knows.
+    #[arg(long, value_name = "VERSION", help_heading = "Cluster profile")]
+    pub kubernetes_version: Option<String>,
+
+    /// Node kernel version for kernel-dependent rules (`5.15.0-105-generic`).
+    #[arg(long, value_name = "VERSION", help_heading = "Cluster profile")]
+    pub kernel_version: Option<String>,
+
+    /// Number of nodes.
+    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
+    pub nodes: Option<u64>,
+
+    /// Number of Services.
+    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
+    pub services: Option<u64>,
+
+    /// Number of endpoints in the whole cluster.
+    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
+    pub endpoints: Option<u64>,
+
+    /// CPU cores per node (conntrack sizing).
+    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
+    pub cores_per_node: Option<u64>,
+
+    /// MetalLB announcement mode (detected from MetalLB objects in the linted files otherwise).
+    #[arg(long, value_enum, help_heading = "Cluster profile")]
+    pub metallb: Option<crate::profile::MetalLb>,
+
+    /// The CNI plugin (cilium, calico, flannel, …).
+    #[arg(long, value_name = "NAME", help_heading = "Cluster profile")]
+    pub cni: Option<String>,
+}
+
 /// Subcommands; without one, kp-lint lints the given paths.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -17,12 +54,43 @@ pub enum Command {
     },
     /// List every rule with its code, default severity, name and summary.
     Rules,
+    /// Print a tuned KubeProxyConfiguration for the cluster profile, or, given FILE, the
+    /// file with every recommendation applied (`--diff` to compare, `--write` to apply in place).
+    Recommend {
+        /// A configuration to start from (any form kp-lint reads); without it, a new one.
+        file: Option<PathBuf>,
+        /// How to write a new configuration.
+        #[arg(long, value_enum, default_value_t = RecommendFormat::Kubeproxy)]
+        output_format: RecommendFormat,
+        /// With FILE: print a unified diff instead of the recommended file.
+        #[arg(long, conflicts_with = "write")]
+        diff: bool,
+        /// With FILE: apply the recommendations in place.
+        #[arg(long)]
+        write: bool,
+        /// The pod network, for `clusterCIDR` of a new configuration.
+        #[arg(long, value_name = "CIDR")]
+        cluster_cidr: Option<String>,
+        #[command(flatten)]
+        profile: ProfileArgs,
+    },
     /// Print a shell completion script (`kp-lint completions bash > /etc/bash_completion.d/kp-lint`).
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// The shape of a recommended configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecommendFormat {
+    /// A standalone KubeProxyConfiguration document.
+    Kubeproxy,
+    /// The KubeProxyConfiguration document of a kubeadm configuration file (with `---`).
+    Kubeadm,
+    /// The kube-system/kube-proxy ConfigMap, with the configuration in `config.conf`.
+    Configmap,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,11 +159,6 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
-    /// Kubernetes release whose kube-proxy rules apply (`1.36`, `v1.36.2`). Without it, a kubeadm
-    /// `kubernetesVersion` in the same file is used, else 1.37, the newest release kp-lint knows.
-    #[arg(long, value_name = "VERSION")]
-    pub kubernetes_version: Option<String>,
-
     /// Name to show for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
@@ -116,33 +179,20 @@ pub struct Args {
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,
 
-    /// Node kernel version for kernel-dependent rules (`5.15.0-105-generic`).
-    #[arg(long, value_name = "VERSION", help_heading = "Cluster profile")]
-    pub kernel_version: Option<String>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
 
-    /// Number of nodes.
-    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
-    pub nodes: Option<u64>,
+    /// Apply safe fixes in place (for standard input, print the fixed text on standard output).
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
 
-    /// Number of Services.
-    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
-    pub services: Option<u64>,
+    /// Also apply fixes that change kube-proxy's behaviour (with --fix or --diff).
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
 
-    /// Number of endpoints in the whole cluster.
-    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
-    pub endpoints: Option<u64>,
-
-    /// CPU cores per node (conntrack sizing).
-    #[arg(long, value_name = "N", help_heading = "Cluster profile")]
-    pub cores_per_node: Option<u64>,
-
-    /// MetalLB announcement mode (detected from MetalLB objects in the linted files otherwise).
-    #[arg(long, value_enum, help_heading = "Cluster profile")]
-    pub metallb: Option<crate::profile::MetalLb>,
-
-    /// The CNI plugin (cilium, calico, flannel, …).
-    #[arg(long, value_name = "NAME", help_heading = "Cluster profile")]
-    pub cni: Option<String>,
+    /// Print a unified diff of what --fix would change and write nothing; exit 1 if there is one.
+    #[arg(long, conflicts_with = "fix", help_heading = "Fixes")]
+    pub diff: bool,
 
     /// Print the cluster profile in effect, with where each value came from, and exit.
     #[arg(long)]

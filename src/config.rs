@@ -175,6 +175,7 @@ impl Config {
             cni: p.cni.clone().map(|v| Sourced::new(v, src.clone())),
             cilium_kube_proxy_replacement: None,
             kube_proxy_scraped: None,
+            host_conntrack_max: None,
         }
     }
 

@@ -64,6 +64,8 @@ pub struct Finding {
     pub document: Option<usize>,
     /// What the document is (`KubeProxyConfiguration`, `ConfigMap kube-system/kube-proxy`, …).
     pub origin: Option<String>,
+    /// How to fix it automatically, where the rule knows.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Finding {
@@ -79,7 +81,15 @@ impl Finding {
             path: None,
             document: None,
             origin: None,
+            fix: None,
         }
+    }
+    /// Attach a fix (nothing happens for `None`: the rule could not build one here).
+    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Self {
+        if fix.is_some() {
+            self.fix = fix;
+        }
+        self
     }
     pub fn at(mut self, span: Span) -> Self {
         self.span = Some(span);
@@ -152,11 +162,19 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let docs = self.finding.rule.docs_path();
-        Some(Box::new(match &self.finding.help {
-            Some(h) => format!("{h}\ndocs: {docs}"),
-            None => format!("docs: {docs}"),
-        }))
+        let mut parts: Vec<String> = self.finding.help.iter().cloned().collect();
+        match &self.finding.fix {
+            Some(f) if f.safety == crate::fix::Safety::Safe => {
+                parts.push(format!("fix (--fix): {}", f.message))
+            }
+            Some(f) => parts.push(format!(
+                "fix (--fix --unsafe-fixes, changes behaviour): {}",
+                f.message
+            )),
+            None => {}
+        }
+        parts.push(format!("docs: {}", self.finding.rule.docs_path()));
+        Some(Box::new(parts.join("\n")))
     }
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         None

@@ -7,10 +7,16 @@ use crate::rules::{self, Category, Rule};
 pub fn rule_markdown(rule: &Rule) -> String {
     let mut s = format!("# {} {}\n\n", rule.code, rule.name);
     s.push_str(&format!(
-        "{}.\n\n| | |\n|---|---|\n| Category | {} |\n| Default severity | {} |\n\n",
+        "{}.\n\n| | |\n|---|---|\n| Category | {} |\n| Default severity | {} |\n| Automatic fix | {} |\n\n",
         capitalise(rule.summary),
         rule.category.title(),
-        rule.severity
+        rule.severity,
+        match rule.fix {
+            crate::rules::Fixable::No => "no",
+            crate::rules::Fixable::Safe => "safe (`--fix`)",
+            crate::rules::Fixable::Unsafe => "unsafe (`--fix --unsafe-fixes`)",
+            crate::rules::Fixable::Sometimes => "safe or unsafe, depending on the finding (see docs/fixes.md)",
+        }
     ));
     // Doc comments come with one leading space per line.
     for line in rule.doc.lines() {
@@ -44,13 +50,18 @@ pub fn rule_index() -> String {
         Category::Wiring,
     ] {
         s.push_str(&format!(
-            "\n## {}\n\n| Code | Name | Severity | What it finds |\n|---|---|---|---|\n",
+            "\n## {}\n\n| Code | Name | Severity | Fix | What it finds |\n|---|---|---|---|---|\n",
             cat.title()
         ));
         for r in rules::all().into_iter().filter(|r| r.category == cat) {
             s.push_str(&format!(
-                "| [{}]({}.md) | {} | {} | {} |\n",
-                r.code, r.code, r.name, r.severity, r.summary
+                "| [{}]({}.md) | {} | {} | {} | {} |\n",
+                r.code,
+                r.code,
+                r.name,
+                r.severity,
+                r.fix.as_str(),
+                r.summary
             ));
         }
     }
@@ -62,9 +73,10 @@ pub fn rule_table_text() -> String {
     let mut s = String::new();
     for r in rules::all() {
         s.push_str(&format!(
-            "{:<6} {:<8} {:<38} {}\n",
+            "{:<6} {:<8} {:<12} {:<38} {}\n",
             r.code,
             r.severity.as_str(),
+            r.fix.as_str(),
             r.name,
             r.summary
         ));

@@ -43,6 +43,14 @@ pub fn detected_profile(files: &[&SourceFile]) -> Profile {
                     }
                 }
                 Fact::NfConntrackIpv4Module { .. } => {}
+                Fact::HostConntrackMax { value, span } => {
+                    if p.host_conntrack_max.is_none() {
+                        p.host_conntrack_max = Some(Sourced::new(
+                            *value,
+                            at(f, *span, "net.netfilter.nf_conntrack_max"),
+                        ));
+                    }
+                }
                 Fact::KubeProxyScraped { span, what } => {
                     if p.kube_proxy_scraped.is_none() {
                         p.kube_proxy_scraped = Some(Sourced::new(true, at(f, *span, what)));
@@ -74,6 +82,11 @@ pub enum ReleaseSource {
     /// `kubernetes-version` in `.kp-lint.toml`.
     Profile,
     KubeadmKubernetesVersion,
+    /// The Kubernetes version a distribution's file names (KubeadmControlPlane `spec.version`,
+    /// KubeKey `spec.kubernetes.version`, kubespray `kube_version`, a kind node image tag).
+    Distribution,
+    /// The tag of the kube-proxy container image.
+    Image,
     Default,
 }
 
@@ -114,11 +127,18 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
             opts.release,
             &opts.profile.kubernetes_version,
             cfg.kubeadm_release,
+            cfg.image_release,
         ) {
-            (Some(r), _, _) => (r, ReleaseSource::Flag),
-            (None, Some(p), _) => (p.value, ReleaseSource::Profile),
-            (None, None, Some((r, _))) => (r, ReleaseSource::KubeadmKubernetesVersion),
-            (None, None, None) => (kb.releases.default, ReleaseSource::Default),
+            (Some(r), _, _, _) => (r, ReleaseSource::Flag),
+            (None, Some(p), _, _) => (p.value, ReleaseSource::Profile),
+            (None, None, Some((r, _)), _) => {
+                match cfg.distro.as_ref().and_then(|d| d.version_from.as_ref()) {
+                    Some(_) => (r, ReleaseSource::Distribution),
+                    None => (r, ReleaseSource::KubeadmKubernetesVersion),
+                }
+            }
+            (None, None, None, Some((r, _))) => (r, ReleaseSource::Image),
+            (None, None, None, None) => (kb.releases.default, ReleaseSource::Default),
         };
         configs.push(ConfigSummary {
             document: cfg.document,
@@ -149,6 +169,13 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
                     .label(format!("read as {b}"))
                     .help(format!("write `{b}`"))
                     .path(path.to_string())
+                    .with_fix(crate::fix::edits::replace_scalar(&file.text, *span, &b.to_string()).map(|e| {
+                        crate::fix::Fix {
+                            safety: crate::fix::Safety::Safe,
+                            message: format!("write {b}"),
+                            edits: vec![e],
+                        }
+                    }))
                 }
                 DecodeIssue::UnknownAlias { span, name } => Finding::new(
                     &input::YAML_SYNTAX,
@@ -179,9 +206,22 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
             continue;
         }
         findings.extend(schema::check(cfg, &file.text, release, kb));
-        let mut cx = Ctx::new(cfg, release, kb, &opts.profile);
+        let mut cx = Ctx::new(cfg, &file.text, release, kb, &opts.profile);
         rules::check_config(&mut cx);
-        findings.extend(cx.findings);
+        // A value the distribution fills in: say so where the finding is about it.
+        for mut f in cx.findings {
+            let note = f
+                .path
+                .as_deref()
+                .and_then(|p| cfg.default_note(&crate::model::Path::parse(p)));
+            if let Some(note) = note {
+                f.help = Some(match f.help.take() {
+                    Some(h) => format!("{h}\nthe value comes from the distribution: {note}"),
+                    None => format!("the value comes from the distribution: {note}"),
+                });
+            }
+            findings.push(f);
+        }
     }
     let release = opts
         .release

@@ -117,6 +117,23 @@ pub struct Located {
 }
 
 impl Located {
+    /// An empty mapping whose root points at `span` (a configuration built from flags or a
+    /// distribution's keys).
+    pub fn empty_mapping(span: Span) -> Located {
+        let mut l = Located {
+            value: Value::Object(Map::new()),
+            ..Located::default()
+        };
+        l.spans.insert(
+            Path::root(),
+            FieldSpan {
+                key: None,
+                value: span,
+            },
+        );
+        l
+    }
+
     pub fn get(&self, path: &str) -> Option<&Value> {
         get_path(&self.value, &Path::parse(path))
     }

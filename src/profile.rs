@@ -95,6 +95,8 @@ pub struct Profile {
     pub cilium_kube_proxy_replacement: Option<Sourced<bool>>,
     /// Prometheus scrapes kube-proxy's metrics from outside the node.
     pub kube_proxy_scraped: Option<Sourced<bool>>,
+    /// `net.netfilter.nf_conntrack_max` as node set-up files set it.
+    pub host_conntrack_max: Option<Sourced<i64>>,
 }
 
 impl Profile {
@@ -118,6 +120,7 @@ impl Profile {
             &other.cilium_kube_proxy_replacement,
         );
         pick(&mut self.kube_proxy_scraped, &other.kube_proxy_scraped);
+        pick(&mut self.host_conntrack_max, &other.host_conntrack_max);
         self
     }
 
@@ -147,6 +150,8 @@ impl Profile {
             "cilium-kube-proxy-replacement",
             &self.cilium_kube_proxy_replacement,
         );
+        line(&mut s, "kube-proxy-scraped", &self.kube_proxy_scraped);
+        line(&mut s, "host-nf-conntrack-max", &self.host_conntrack_max);
         s
     }
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use std::sync::OnceLock;
 
 use crate::diagnostic::Finding;
+use crate::fix::{Fix, Safety, edits};
 use crate::kb::{Kb, Release};
 use crate::model::{Path, Seg, get_path};
 use crate::rules::{fields, input};
@@ -176,7 +177,7 @@ pub fn check(cfg: &ProxyConfig, text: &str, release: Release, kb: &Kb) -> Vec<Fi
             jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for name in unexpected {
                     let p = path.key(name);
-                    out.push(doc(unknown_field(cfg, kb, release, &p, name)));
+                    out.push(doc(unknown_field(cfg, text, kb, release, &p, name)));
                 }
             }
             jsonschema::error::ValidationErrorKind::Constant { .. } => {}
@@ -238,7 +239,7 @@ pub fn check(cfg: &ProxyConfig, text: &str, release: Release, kb: &Kb) -> Vec<Fi
     walk_known(&instance, &Path::root(), &mut |p: &Path| {
         let generic = p.to_string();
         if let Some(field) = kb.field(&generic) {
-            if field.removed.is_none() && !release.at_least(&field.since) {
+            if field.removed.is_none() && !release.has(&field.since) {
                 let fs = cfg.field_span(p);
                 out.push(doc(Finding::new(
                     &fields::FIELD_NOT_YET_AVAILABLE,
@@ -273,8 +274,29 @@ fn walk_known(v: &Value, path: &Path, f: &mut dyn FnMut(&Path) -> bool) {
     }
 }
 
-fn unknown_field(cfg: &ProxyConfig, kb: &Kb, release: Release, p: &Path, name: &str) -> Finding {
+fn unknown_field(
+    cfg: &ProxyConfig,
+    text: &str,
+    kb: &Kb,
+    release: Release,
+    p: &Path,
+    name: &str,
+) -> Finding {
     let fs = cfg.field_span(p);
+    // Deleting a field kube-proxy ignores keeps its behaviour: a safe fix (files and ConfigMaps).
+    let remove = |safety: Safety, message: String| -> Option<Fix> {
+        if matches!(cfg.origin, crate::source::Origin::Flags { .. })
+            || cfg.fix_scope(p) != crate::source::FixScope::Full
+        {
+            return None;
+        }
+        let e = edits::remove_entry(text, fs.key?, fs.value)?;
+        Some(Fix {
+            safety,
+            message,
+            edits: vec![e],
+        })
+    };
     let at = fs.key.unwrap_or(fs.value);
     let full = p.to_string();
     if let Some(field) = kb.field(&full) {
@@ -290,6 +312,7 @@ fn unknown_field(cfg: &ProxyConfig, kb: &Kb, release: Release, p: &Path, name: &
                     format!("{full} was removed in Kubernetes {rm}{note}; kube-proxy {release} ignores it"),
                 )
                 .help("delete the field")
+                .with_fix(remove(Safety::Safe, format!("delete {full}")))
             } else {
                 Finding::new(
                     &fields::REMOVED_FIELD,
@@ -317,7 +340,7 @@ fn unknown_field(cfg: &ProxyConfig, kb: &Kb, release: Release, p: &Path, name: &
         .filter(|f| f.removed.is_none() && f.path.rsplit('.').next() == Some(name))
         .map(|f| f.path.as_str())
         .collect();
-    let help = if let Some((_, s)) = best {
+    let help = if let Some((_, s)) = &best {
         let mut q = parent.clone();
         q.0.push(Seg::Key(s.clone()));
         format!("did you mean `{q}`?")
@@ -338,6 +361,26 @@ fn unknown_field(cfg: &ProxyConfig, kb: &Kb, release: Release, p: &Path, name: &
     } else {
         parent.to_string()
     };
+    // With a close match, renaming the key makes the setting apply: unsafe. Without one,
+    // deleting it keeps kube-proxy's behaviour: safe.
+    let fix = match &best {
+        Some((_, s))
+            if !matches!(cfg.origin, crate::source::Origin::Flags { .. })
+                && cfg.fix_scope(p) == crate::source::FixScope::Full =>
+        {
+            fs.key.map(|k| Fix {
+                safety: Safety::Unsafe,
+                message: format!("rename {name} to {s}"),
+                edits: vec![crate::fix::Edit {
+                    span: k,
+                    text: s.clone(),
+                }],
+            })
+        }
+        Some(_) => None,
+        None if elsewhere.is_empty() => remove(Safety::Safe, format!("delete {full}")),
+        None => None,
+    };
     Finding::new(
         &fields::UNKNOWN_FIELD,
         format!("unknown field {name:?} in {where_}; kube-proxy ignores it"),
@@ -346,6 +389,7 @@ fn unknown_field(cfg: &ProxyConfig, kb: &Kb, release: Release, p: &Path, name: &
     .label("unknown field")
     .help(help)
     .path(full)
+    .with_fix(fix)
 }
 
 fn known_children(kb: &Kb, parent: &Path) -> Vec<String> {

@@ -146,6 +146,14 @@ fn fixtures_report_exactly_what_they_expect() {
             })
             .collect();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for f in &report.findings {
+            if f.fix.is_some() && f.rule.fix == kp_lint::rules::Fixable::No {
+                failures.push(format!(
+                    "{rel}: {} offers a fix but is declared not fixable",
+                    f.rule.code
+                ));
+            }
+        }
         // The folder's own rule: exactly where expected. Other rules: only where expected.
         for e in &expected {
             if !found.contains(e) {

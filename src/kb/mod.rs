@@ -6,8 +6,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;
 
-/// A Kubernetes minor release, e.g. 1.36. Patch versions are kept for display only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A Kubernetes minor release, e.g. 1.36. Patch versions are kept for display only: equality,
+/// ordering and hashing look at major and minor.
+#[derive(Debug, Clone, Copy)]
 pub struct Release {
     pub major: u64,
     pub minor: u64,
@@ -26,7 +27,7 @@ impl Release {
     /// Parse `1.36`, `v1.36.2`, `1.36.0-rc.1`, `v1.36.2+k3s1`.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim().trim_start_matches(['v', 'V']);
-        let core = s.split(['-', '+']).next()?;
+        let core = s.split(['-', '+', '_']).next()?;
         let mut parts = core.split('.');
         let major = parts.next()?.parse().ok()?;
         let minor = parts.next()?.parse().ok()?;
@@ -48,9 +49,27 @@ impl Release {
         (self.major, self.minor)
     }
 
+    /// Whether something added in `since` exists in this release. The oldest tag the field
+    /// tables were built from is 1.12, so "since 1.12" means "1.12 or earlier": always true.
+    pub fn has(&self, since: &Release) -> bool {
+        since.key() <= (1, 12) || self.at_least(since)
+    }
+
     /// Whether this release is at or after `other` (minor granularity).
     pub fn at_least(&self, other: &Release) -> bool {
         self.key() >= other.key()
+    }
+}
+
+impl PartialEq for Release {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Release {}
+impl std::hash::Hash for Release {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.key().hash(h)
     }
 }
 
@@ -289,7 +308,7 @@ impl Kb {
 
     /// Fields that exist in a release (not yet removed, already added).
     pub fn field_exists(&self, f: &Field, r: &Release) -> bool {
-        r.at_least(&f.since) && f.removed.is_none_or(|rm| !r.at_least(&rm))
+        r.has(&f.since) && f.removed.is_none_or(|rm| !r.at_least(&rm))
     }
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {

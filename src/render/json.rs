@@ -53,6 +53,26 @@ struct FileOut<'a> {
     file: &'a str,
     skipped: bool,
     configurations: Vec<ConfigOut<'a>>,
+    notes: Vec<NoteOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct NoteOut<'a> {
+    message: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct SettingOut<'a> {
+    path: String,
+    value: &'a serde_json::Value,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -61,6 +81,7 @@ struct ConfigOut<'a> {
     origin: &'a str,
     kubernetes_version: String,
     kubernetes_version_source: crate::lint::ReleaseSource,
+    settings: Vec<SettingOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -89,6 +110,13 @@ struct FindingOut<'a> {
     origin: Option<&'a str>,
     labels: Vec<LabelOut<'a>>,
     docs: String,
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    safety: crate::fix::Safety,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -107,11 +135,42 @@ pub fn render(run: &Run<'_>, style: Style) -> String {
             configurations: report
                 .configs
                 .iter()
-                .map(|c| ConfigOut {
+                .zip(&report.file.configs)
+                .map(|(c, cfg)| ConfigOut {
                     document: c.document,
                     origin: &c.describe,
                     kubernetes_version: c.release.to_string(),
                     kubernetes_version_source: c.release_source,
+                    settings: cfg
+                        .settings()
+                        .into_iter()
+                        .map(|s| {
+                            let ((line, column), (end_line, end_column)) =
+                                span_position(report, s.span);
+                            SettingOut {
+                                path: s.path.to_string(),
+                                value: s.value,
+                                line,
+                                column,
+                                end_line,
+                                end_column,
+                                default: s.default,
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+            notes: report
+                .file
+                .notes
+                .iter()
+                .map(|n| {
+                    let pos = n.span.map(|s| span_position(report, s).0);
+                    NoteOut {
+                        message: &n.message,
+                        line: pos.map(|p| p.0),
+                        column: pos.map(|p| p.1),
+                    }
                 })
                 .collect(),
         });
@@ -147,6 +206,10 @@ pub fn render(run: &Run<'_>, style: Style) -> String {
                 origin: f.origin.as_deref(),
                 labels,
                 docs: f.rule.docs_path(),
+                fix: f.fix.as_ref().map(|x| FixOut {
+                    safety: x.safety,
+                    message: &x.message,
+                }),
             });
         }
     }

@@ -4,15 +4,20 @@
 use serde_json::Value;
 
 use crate::diagnostic::Finding;
+use crate::fix::{Fix, Safety, edits};
 use crate::go;
 use crate::kb::{Kb, Release};
+use crate::model::{Path, Seg};
 use crate::profile::Profile;
 use crate::rules::Rule;
-use crate::source::ProxyConfig;
+use crate::source::flags::FlagUse;
 use crate::source::yaml::Span;
+use crate::source::{FixScope, Origin, ProxyConfig};
 
 pub struct Ctx<'a> {
     pub cfg: &'a ProxyConfig,
+    /// The file's text, for building fixes.
+    pub text: &'a str,
     pub release: Release,
     pub kb: &'static Kb,
     pub profile: &'a Profile,
@@ -22,12 +27,14 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(
         cfg: &'a ProxyConfig,
+        text: &'a str,
         release: Release,
         kb: &'static Kb,
         profile: &'a Profile,
     ) -> Self {
         Ctx {
             cfg,
+            text,
             release,
             kb,
             profile,
@@ -133,6 +140,99 @@ impl<'a> Ctx<'a> {
         Finding::new(rule, message)
             .at(Span::new(span.start, span.start))
             .document(self.cfg.document, self.cfg.describe.clone())
+    }
+
+    /// A fix that sets a field to a plain YAML value: the value is replaced where the field is
+    /// written (a flag's value too), or the key is inserted (files and ConfigMaps only).
+    pub fn fix_set(
+        &self,
+        path: &str,
+        value: &str,
+        safety: Safety,
+        message: impl Into<String>,
+    ) -> Option<Fix> {
+        let p = Path::parse(path);
+        match self.cfg.fix_scope(&p) {
+            FixScope::None => return None,
+            // A distribution's own key: replace the value where it is written as itself.
+            FixScope::ValuesOnly => {
+                let fs = self.cfg.data.spans.get(&p)?;
+                let raw = self.text.get(fs.value.start..fs.value.end)?;
+                let shown = match self.cfg.data.get(path)? {
+                    Value::String(s) => s.clone(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Number(n) => n.to_string(),
+                    _ => return None,
+                };
+                if raw.trim_matches(['"', '\'']) != shown {
+                    return None;
+                }
+                return Some(Fix {
+                    safety,
+                    message: message.into(),
+                    edits: vec![edits::replace_scalar(self.text, fs.value, value)?],
+                });
+            }
+            FixScope::Full => {}
+        }
+        let edit = match (&self.cfg.origin, self.cfg.data.spans.get(&p)) {
+            (Origin::Flags { .. }, Some(_)) => {
+                let u = self.flag_for(path)?;
+                let raw = self.text.get(u.value_span.start..u.value_span.end)?;
+                if u.value.as_deref() != Some(raw) {
+                    return None;
+                }
+                edits::replace_scalar(self.text, u.value_span, value)?
+            }
+            (Origin::Flags { .. }, None) => return None,
+            (_, Some(fs)) => edits::replace_scalar(self.text, fs.value, value)?,
+            (_, None) => {
+                let parent = p.parent()?;
+                let Some(Seg::Key(key)) = p.0.last() else {
+                    return None;
+                };
+                edits::insert_entry(self.text, self.cfg, &parent, key, value)?
+            }
+        };
+        Some(Fix {
+            safety,
+            message: message.into(),
+            edits: vec![edit],
+        })
+    }
+
+    /// A fix that deletes a field (its key and value lines), or a command-line flag.
+    pub fn fix_remove(
+        &self,
+        path: &str,
+        safety: Safety,
+        message: impl Into<String>,
+    ) -> Option<Fix> {
+        if self.cfg.fix_scope(&Path::parse(path)) != FixScope::Full {
+            return None;
+        }
+        let edit = match &self.cfg.origin {
+            Origin::Flags { .. } => edits::remove_item(self.text, self.flag_for(path)?.span)?,
+            _ => {
+                let fs = self.cfg.data.spans.get(&Path::parse(path))?;
+                edits::remove_entry(self.text, fs.key?, fs.value)?
+            }
+        };
+        Some(Fix {
+            safety,
+            message: message.into(),
+            edits: vec![edit],
+        })
+    }
+
+    /// The last command-line flag that sets a field.
+    fn flag_for(&self, path: &str) -> Option<&'a FlagUse> {
+        self.cfg.flags.iter().rev().find(|u| {
+            self.kb
+                .flag(&u.name)
+                .and_then(|f| f.field.as_deref())
+                .is_some_and(|f| f == path)
+        })
     }
 
     pub fn emit(&mut self, f: Finding) {

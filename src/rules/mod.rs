@@ -62,6 +62,32 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown: what it does, why, example, fix, references (from the doc comment).
     pub doc: &'static str,
+    /// Whether the rule can fix what it finds, and how safely (`--fix`; docs/fixes.md).
+    pub fix: Fixable,
+}
+
+/// A rule's automatic fix, as `kp-lint rules` and the rule page show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fixable {
+    No,
+    /// Safe fixes (`--fix`).
+    Safe,
+    /// Unsafe fixes only (`--fix --unsafe-fixes`).
+    Unsafe,
+    /// Safe or unsafe, depending on the finding.
+    Sometimes,
+}
+
+impl Fixable {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Fixable::No => "no",
+            Fixable::Safe => "safe",
+            Fixable::Unsafe => "unsafe",
+            Fixable::Sometimes => "safe/unsafe",
+        }
+    }
 }
 
 impl Rule {
@@ -73,6 +99,8 @@ impl Rule {
 /// Declare a rule: its doc comment becomes its documentation (docs/rules/<CODE>.md).
 #[macro_export]
 macro_rules! declare_rule {
+    (@fix) => { $crate::rules::Fixable::No };
+    (@fix $fix:ident) => { $crate::rules::Fixable::$fix };
     (
         $(#[doc = $doc:literal])*
         pub static $name:ident = {
@@ -80,7 +108,8 @@ macro_rules! declare_rule {
             name: $rname:literal,
             category: $cat:ident,
             severity: $sev:ident,
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, fix: $fix:ident)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -91,6 +120,7 @@ macro_rules! declare_rule {
             severity: $crate::diagnostic::Severity::$sev,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
+            fix: $crate::declare_rule!(@fix $($fix)?),
         };
     };
 }
@@ -157,6 +187,7 @@ registry! {
         fields::REMOVED_FIELD,
         fields::FIELD_NOT_YET_AVAILABLE,
         wiring::KUBEADM_CLUSTER_CIDR_MISMATCH,
+        wiring::PROXY_DISABLED_BUT_CONFIGURED,
     ],
     model: [
         validation::mode,
@@ -198,10 +229,13 @@ registry! {
         conntrack::min_above_cap,
         conntrack::subsecond_timeout,
         conntrack::table_size,
+        conntrack::host_max_overwritten,
+        conntrack::established_timeout,
         ipvs::strict_arp_metallb,
         ipvs::hashing_scheduler,
         ipvs::short_tcp_timeout,
         ipvs::kernel_conn_reuse,
+        ipvs::udp_timeout_dns,
         network::nftables_kernel,
         network::cilium_replacement,
         network::cluster_cidr_missing,

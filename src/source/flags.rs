@@ -97,8 +97,14 @@ pub(super) fn container(
         .is_some_and(|t| matches!(t.text.rsplit('/').next(), Some("sh" | "bash" | "ash")));
     let args = tokens_of(&file.text, d, c.get("args"), shell);
     let mut all: Vec<Token> = command.into_iter().chain(args).collect();
+    // `kube-proxy …`, or the old all-in-one binary: `hyperkube proxy …` / `hyperkube kube-proxy …`.
+    let hyperkube = all.windows(2).position(|w| {
+        w[0].text.rsplit('/').next() == Some("hyperkube")
+            && matches!(w[1].text.as_str(), "proxy" | "kube-proxy")
+    });
     let start = match all.iter().position(|t| is_kube_proxy_binary(&t.text)) {
         Some(i) => i + 1,
+        None if hyperkube.is_some() => hyperkube.unwrap_or(0) + 2,
         // No command: the image's entrypoint runs, and only flags mean it is kube-proxy.
         None if c.get("command").is_none()
             && (cname == "kube-proxy" || image.contains("kube-proxy"))
@@ -106,29 +112,71 @@ pub(super) fn container(
         {
             0
         }
-        None => return,
+        None => {
+            if cname.contains("kube-proxy") || image.contains("kube-proxy") {
+                file.notes.push(super::Note {
+                    span: Some(c.span),
+                    message: format!(
+                        "{workload} container {cname} runs kube-proxy without command-line flags kp-lint can see (its image's entrypoint or start script decides them); no kube-proxy settings read"
+                    ),
+                });
+            }
+            return;
+        }
     };
     let tokens = all.split_off(start);
     let uses = parse_flags(file, d, &tokens, workload);
+    let doc_span = c.span;
+    let (data, config_flag) = flags_to_located(file, d, &uses, workload, doc_span);
+    let origin = Origin::Flags {
+        workload: workload.to_string(),
+        container: cname.to_string(),
+        config_flag,
+    };
+    let describe = format!("{workload} container {cname}");
+    let ctx = FileContext {
+        release,
+        pod_subnet: None,
+    };
+    push_config(file, d, doc_span, origin, describe, data, &ctx);
+    if let Some(cfg) = file.configs.last_mut() {
+        cfg.flags = uses;
+        // `registry.k8s.io/kube-proxy:v1.36.4`, `hyperkube:v1.5.1_coreos.0`: the release it runs.
+        let image_node = c.get("image").map(|n| d.resolve(n));
+        let tag = image.rsplit_once(':');
+        if let (Some(node), Some((repo, tag))) = (image_node, tag) {
+            let name = repo.rsplit('/').next().unwrap_or("");
+            if matches!(
+                name,
+                "kube-proxy" | "kube-proxy-amd64" | "kube-proxy-arm64" | "hyperkube"
+            ) {
+                if let Some(r) = crate::kb::Release::parse(tag) {
+                    cfg.image_release = Some((r, node.span));
+                }
+            }
+        }
+    }
+}
+
+/// Map command-line flags onto configuration fields with kube-proxy's precedence: a later flag
+/// wins, and with `--config` every config-field flag is dropped (kube-proxy ignores them).
+/// Returns the configuration and the value of `--config`. Used for containers and for the flag
+/// lists distributions keep (RKE2/k3s `kube-proxy-arg`, Talos and k0s `extraArgs`).
+pub(super) fn flags_to_located(
+    file: &mut SourceFile,
+    d: &Document,
+    uses: &[FlagUse],
+    workload: &str,
+    doc_span: Span,
+) -> (Located, Option<String>) {
     let config_flag = uses
         .iter()
         .rev()
         .find(|u| u.name == "config")
         .and_then(|u| u.value.clone());
-    let mut data = Located {
-        value: Value::Object(Map::new()),
-        ..Located::default()
-    };
-    let doc_span = c.span;
-    data.spans.insert(
-        Path::root(),
-        FieldSpan {
-            key: None,
-            value: doc_span,
-        },
-    );
+    let mut data = Located::empty_mapping(doc_span);
     let mut mode = None;
-    for u in &uses {
+    for u in uses {
         let Some(flag) = kb().flag(&u.name) else {
             continue;
         };
@@ -165,20 +213,67 @@ pub(super) fn container(
             }
         }
     }
-    let origin = Origin::Flags {
-        workload: workload.to_string(),
-        container: cname.to_string(),
-        config_flag,
+    (data, config_flag)
+}
+
+/// A flag written as one string, `name=value` with or without leading dashes (RKE2/k3s
+/// `kube-proxy-arg` items, k0s `rawArgs`); a bare name is a boolean `true`, as k3s's `GetArgs`
+/// reads it. Spans point into the string when its text maps exactly.
+pub(super) fn flag_from_scalar(file_text: &str, node: &Node) -> Option<FlagUse> {
+    let s = node.as_str()?;
+    let map = OffsetMap::for_scalar(file_text, node);
+    let body_at = s.len() - s.trim_start_matches('-').len();
+    let body = &s[body_at..];
+    let (name, value, name_len) = match body.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string()), n.len()),
+        None => (body, None, body.len()),
     };
-    let describe = format!("{workload} container {cname}");
-    let ctx = FileContext {
-        release,
-        pod_subnet: None,
+    let inner = |a: usize, b: usize| {
+        if map.is_exact() {
+            map.span(Span::new(a, b))
+        } else {
+            node.span
+        }
     };
-    push_config(file, d, doc_span, origin, describe, data, &ctx);
-    if let Some(cfg) = file.configs.last_mut() {
-        cfg.flags = uses;
-    }
+    let name_span = inner(0, body_at + name_len);
+    let value_span = match &value {
+        Some(_) => inner(body_at + name_len + 1, s.len()),
+        None => name_span,
+    };
+    Some(FlagUse {
+        name: name.to_string(),
+        value,
+        name_span,
+        value_span,
+        span: inner(0, s.len()),
+    })
+}
+
+/// A flag written as a mapping entry `name: value` (Talos and k0s `extraArgs`). A list value
+/// (Talos repeats the flag) gives one use per item.
+pub(super) fn flags_from_entry(d: &Document, key: &Node, value: &Node) -> Vec<FlagUse> {
+    let Some(name) = key.as_str() else {
+        return Vec::new();
+    };
+    let name = name.trim_start_matches('-').to_string();
+    let value = d.resolve(value);
+    let items: Vec<&Node> = match &value.kind {
+        NodeKind::Sequence(items) => items.iter().map(|i| d.resolve(i)).collect(),
+        _ => vec![value],
+    };
+    items
+        .into_iter()
+        .filter_map(|v| {
+            let text = v.as_str()?;
+            Some(FlagUse {
+                name: name.clone(),
+                value: Some(text.to_string()),
+                name_span: key.span,
+                value_span: v.span,
+                span: Span::new(key.span.start, v.span.end.max(key.span.end)),
+            })
+        })
+        .collect()
 }
 
 fn parse_flags(
@@ -340,7 +435,7 @@ fn convert(
     v
 }
 
-fn set(data: &mut Located, field: &str, v: Value, u: &FlagUse) {
+pub(super) fn set(data: &mut Located, field: &str, v: Value, u: &FlagUse) {
     let path = Path::parse(field);
     if let Value::Array(items) = &v {
         // Each list entry points at the flag's value (entries are not separately located).
@@ -386,7 +481,7 @@ fn set(data: &mut Located, field: &str, v: Value, u: &FlagUse) {
     );
 }
 
-fn remove_path(root: &mut Value, path: &Path) {
+pub(super) fn remove_path(root: &mut Value, path: &Path) {
     use crate::model::Seg;
     let Some((Seg::Key(last), parents)) = path.0.split_last() else {
         return;
@@ -404,7 +499,7 @@ fn remove_path(root: &mut Value, path: &Path) {
     }
 }
 
-fn set_path(root: &mut Value, path: &Path, v: Value) {
+pub(super) fn set_path(root: &mut Value, path: &Path, v: Value) {
     use crate::model::Seg;
     let mut cur = root;
     for (i, seg) in path.0.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! Every input becomes documents with byte spans, and the documents that carry kube-proxy
 //! settings become [`ProxyConfig`]s whose spans point into the file the user gave.
 
+pub mod distros;
 pub mod embed;
 pub mod flags;
 pub mod prefilter;
@@ -31,6 +32,40 @@ pub enum Origin {
         /// The value of `--config`, when given: flags that map to config fields are then ignored.
         config_flag: Option<String>,
     },
+    /// A distribution's own configuration (RKE2/k3s, k0s, Talos, kubespray, KubeKey, kind),
+    /// mapped onto kube-proxy's fields (see docs/sources.md).
+    Distribution { form: String },
+}
+
+/// What a distribution adds to a configuration read from its own file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Distro {
+    /// Fields the distribution sets where the file says nothing (their spans point at the
+    /// distribution's setting), each with a note saying so and where that comes from.
+    pub defaults: Vec<(Path, String)>,
+    /// Where the Kubernetes release came from when the file names one
+    /// (`KubeadmControlPlane spec.version`, a Talos image tag).
+    pub version_from: Option<String>,
+}
+
+/// How a fix may edit a field of a configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixScope {
+    /// Replace, insert and remove (files, ConfigMaps, command lines).
+    Full,
+    /// Only replace the value where it is written (a distribution's own keys: inserting or
+    /// deleting kube-proxy's key there would not mean the same).
+    ValuesOnly,
+    /// Not at all: the value is the distribution's default, not written in the file.
+    None,
+}
+
+/// Something kp-lint recognised in a file that is not a finding: why nothing was linted, or
+/// what a distribution does with the settings read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub span: Option<Span>,
+    pub message: String,
 }
 
 /// A kube-proxy configuration as kube-proxy would decode it, with spans into the user's file.
@@ -48,6 +83,10 @@ pub struct ProxyConfig {
     pub pod_subnet: Option<(String, Span)>,
     /// The command-line flags, for configurations read from a container.
     pub flags: Vec<flags::FlagUse>,
+    /// Set for configurations read from a distribution's file.
+    pub distro: Option<Distro>,
+    /// The Kubernetes release of the container image running kube-proxy (`kube-proxy:v1.36.4`).
+    pub image_release: Option<(Release, Span)>,
 }
 
 impl ProxyConfig {
@@ -81,6 +120,59 @@ impl ProxyConfig {
         }
     }
 
+    /// The note on a field the distribution fills in (the field or one of its parents).
+    pub fn default_note(&self, path: &Path) -> Option<&str> {
+        self.distro.as_ref()?.defaults.iter().find_map(|(p, note)| {
+            (path.0.len() >= p.0.len() && path.0[..p.0.len()] == p.0[..]).then_some(note.as_str())
+        })
+    }
+
+    /// How a fix may edit this field.
+    pub fn fix_scope(&self, path: &Path) -> FixScope {
+        if self.default_note(path).is_some() {
+            FixScope::None
+        } else if matches!(self.origin, Origin::Distribution { .. }) {
+            FixScope::ValuesOnly
+        } else {
+            FixScope::Full
+        }
+    }
+
+    /// Every field the configuration sets (a list is one setting), in file order, with where it
+    /// is written and, for values a distribution fills in, the note saying so.
+    pub fn settings(&self) -> Vec<Setting<'_>> {
+        fn walk<'a>(cfg: &'a ProxyConfig, v: &'a Value, path: Path, out: &mut Vec<Setting<'a>>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, child) in m {
+                        if path.is_root() && (k == "apiVersion" || k == "kind") {
+                            continue;
+                        }
+                        walk(cfg, child, path.key(k), out);
+                    }
+                }
+                _ if path.is_root() => {}
+                _ => {
+                    let fs = cfg.field_span(&path);
+                    let default = cfg.default_note(&path);
+                    out.push(Setting {
+                        span: fs.value,
+                        key: fs.key,
+                        value: v,
+                        default,
+                        path,
+                    });
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &self.data.value, Path::root(), &mut out);
+        out.sort_by(|a, b| {
+            (a.span.start, a.path.to_string()).cmp(&(b.span.start, b.path.to_string()))
+        });
+        out
+    }
+
     /// Whether the flags of this config are dead because `--config` replaces them.
     pub fn flags_replaced_by_file(&self) -> bool {
         matches!(
@@ -91,6 +183,18 @@ impl ProxyConfig {
             }
         )
     }
+}
+
+/// One field a configuration sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<'a> {
+    pub path: Path,
+    pub value: &'a Value,
+    /// The value as written (or the distribution's setting that implies it).
+    pub span: Span,
+    pub key: Option<Span>,
+    /// For a value the distribution fills in: where it comes from.
+    pub default: Option<&'a str>,
 }
 
 /// Something about the cluster found in a file (MetalLB, Cilium), for the profile.
@@ -113,6 +217,11 @@ pub enum Fact {
     },
     /// A node set-up file loads the kernel module `nf_conntrack_ipv4` (gone since Linux 4.19).
     NfConntrackIpv4Module {
+        span: Span,
+    },
+    /// A node set-up file sets the sysctl `net.netfilter.nf_conntrack_max`.
+    HostConntrackMax {
+        value: i64,
         span: Span,
     },
 }
@@ -146,6 +255,8 @@ pub struct SourceFile {
     pub skipped: bool,
     pub facts: Vec<Fact>,
     pub services: Vec<ServiceInfo>,
+    /// What was recognised without being linted, and why (JSON `files[].notes`).
+    pub notes: Vec<Note>,
 }
 
 /// Read bytes into a [`SourceFile`]. Never fails: what cannot be read becomes a finding.
@@ -161,6 +272,7 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
         skipped: false,
         facts: Vec::new(),
         services: Vec::new(),
+        notes: Vec::new(),
     };
     match text::decode(bytes, limits) {
         Ok((t, enc)) => {
@@ -217,6 +329,15 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
     for d in &docs {
         if let Some(root) = &d.root {
             kubeadm_version(&mut file, d, root, &ctx);
+        }
+    }
+    if file.text.contains("nf_conntrack_max") {
+        for d in &docs {
+            if let Some(root) = &d.root {
+                find_sysctl(d, root, 0, &mut |value, span| {
+                    file.facts.push(Fact::HostConntrackMax { value, span })
+                });
+            }
         }
     }
     if file.text.contains("nf_conntrack_ipv4") {
@@ -295,6 +416,24 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
             );
         }
     }
+    if file.configs.is_empty() && file.notes.is_empty() && !file.skipped {
+        let kinds: Vec<String> = file
+            .documents
+            .iter()
+            .filter_map(|d| d.root.as_ref().map(|r| (d, d.resolve(r))))
+            .map(|(d, r)| match str_of(d, r.get("kind")) {
+                Some(k) => describe_named(d, r, k),
+                None => "a document without kind".to_string(),
+            })
+            .take(3)
+            .collect();
+        if !kinds.is_empty() {
+            file.notes.push(Note {
+                span: None,
+                message: format!("no kube-proxy settings found ({})", kinds.join(", ")),
+            });
+        }
+    }
     file
 }
 
@@ -337,11 +476,34 @@ fn template_path(v: &Value, path: &Path) -> Option<Path> {
     }
 }
 
-/// A value that is a template expression or a documentation placeholder (`<CIDR>`).
+/// A `__NAME__` placeholder that a `sed` step replaces (`--master=__MASTER_IP__`).
+fn has_sed_placeholder(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(i) = rest.find("__") {
+        let after = &rest[i + 2..];
+        let Some(end) = after.find("__") else { break };
+        let name = &after[..end];
+        if name.chars().any(|c| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// A value that is a template expression or a documentation placeholder (`<CIDR>`): Helm/Go,
+/// Jinja, Terraform and envsubst markers, Ruby's `#{…}` interpolation, `__NAME__` sed
+/// placeholders.
 fn is_template_value(v: &Value) -> bool {
     match v {
         Value::String(s) => {
             TEMPLATE_MARKERS.iter().any(|m| s.contains(m))
+                || (s.contains("#{") && s.contains('}'))
+                || has_sed_placeholder(s)
                 || (s.len() > 2
                     && s.starts_with('<')
                     && s.ends_with('>')
@@ -396,6 +558,64 @@ struct FileContext {
 
 fn str_of<'a>(d: &'a Document, n: Option<&'a Node>) -> Option<&'a str> {
     n.map(|n| d.resolve(n)).and_then(|n| n.as_str())
+}
+
+const CONNTRACK_MAX_SYSCTL: &[&str] = &[
+    "net.netfilter.nf_conntrack_max",
+    "net/netfilter/nf_conntrack_max",
+];
+
+/// Settings of `net.netfilter.nf_conntrack_max` in node set-up files: a mapping key
+/// (`net.netfilter.nf_conntrack_max: 262144`, Talos `machine.sysctls`, Ansible variables), an
+/// Ansible `sysctl` task (`name:` + `value:`), or sysctl.d text (`…nf_conntrack_max = 262144`).
+fn find_sysctl(d: &Document, node: &Node, depth: usize, f: &mut dyn FnMut(i64, Span)) {
+    if depth > 64 {
+        return;
+    }
+    let int_of = |n: &Node| n.as_str().and_then(|s| s.trim().parse::<i64>().ok());
+    match &node.kind {
+        yaml::NodeKind::Mapping(entries) => {
+            let name = node
+                .get("name")
+                .map(|n| d.resolve(n))
+                .and_then(|n| n.as_str());
+            if name.is_some_and(|n| CONNTRACK_MAX_SYSCTL.contains(&n)) {
+                if let Some(v) = node.get("value").map(|n| d.resolve(n)) {
+                    if let Some(x) = int_of(v) {
+                        f(x, v.span);
+                    }
+                }
+            }
+            for (k, v) in entries {
+                let v = d.resolve(v);
+                if k.as_str()
+                    .is_some_and(|k| CONNTRACK_MAX_SYSCTL.contains(&k))
+                {
+                    if let Some(x) = int_of(v) {
+                        f(x, v.span);
+                    }
+                } else {
+                    find_sysctl(d, v, depth + 1, f);
+                }
+            }
+        }
+        yaml::NodeKind::Sequence(items) => items
+            .iter()
+            .for_each(|i| find_sysctl(d, d.resolve(i), depth + 1, f)),
+        yaml::NodeKind::Scalar { value, .. } if value.contains('=') => {
+            for line in value.lines() {
+                let Some((k, v)) = line.split_once('=') else {
+                    continue;
+                };
+                if CONNTRACK_MAX_SYSCTL.contains(&k.trim()) {
+                    if let Ok(x) = v.trim().parse::<i64>() {
+                        f(x, node.span);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Call `f` with the span of every scalar that is `word` or a command line containing it.
@@ -543,6 +763,7 @@ fn detect(
     let root = d.resolve(root);
     let api = str_of(d, root.get("apiVersion")).unwrap_or("");
     let kind = str_of(d, root.get("kind")).unwrap_or("");
+    distros::detect(file, d, root, ctx, limits);
     match kind {
         "KubeProxyConfiguration" => {
             if api != "kubeproxy.config.k8s.io/v1alpha1" {
@@ -790,6 +1011,20 @@ fn service(file: &mut SourceFile, d: &Document, root: &Node) {
     });
 }
 
+/// `Kind namespace/name`, or just `Kind` when the object has no name.
+fn describe_named(d: &Document, root: &Node, kind: &str) -> String {
+    let has_name = root
+        .get("metadata")
+        .map(|n| d.resolve(n))
+        .and_then(|m| str_of(d, m.get("name")))
+        .is_some();
+    if has_name {
+        describe_object(d, root, kind)
+    } else {
+        kind.to_string()
+    }
+}
+
 fn describe_object(d: &Document, root: &Node, kind: &str) -> String {
     let meta = root.get("metadata").map(|n| d.resolve(n));
     let name = meta.and_then(|m| str_of(d, m.get("name"))).unwrap_or("?");
@@ -957,5 +1192,7 @@ fn push_config(
         kubeadm_release: ctx.release,
         pod_subnet: ctx.pod_subnet.clone(),
         flags: Vec::new(),
+        distro: None,
+        image_release: None,
     });
 }

@@ -2,11 +2,13 @@
 //! can matter to kp-lint. Files found by walking a directory are parsed only when this says
 //! they may; the rest are counted as checked. docs/performance.md explains the choice.
 //!
-//! The test is a superset of what [`super::load`] consumes (see `detect` there): a file that
-//! fails it has no kube-proxy configuration, no fact for the cluster profile (MetalLB, Cilium,
-//! Prometheus scraping kube-proxy, `nf_conntrack_ipv4`), no Service a rule looks at, and no
-//! suppression comment. It is one Aho-Corasick pass over the bytes, stopping at the first
-//! decisive word.
+//! The test is a superset of what [`super::load`] consumes (see `detect` there and
+//! `distros::detect`): a file that fails it has no kube-proxy configuration in any of the forms
+//! kp-lint reads (distributions' included), no fact for the cluster profile (MetalLB, Cilium,
+//! Prometheus scraping kube-proxy, conntrack sysctls, `nf_conntrack_ipv4`), no Service a rule
+//! looks at, nothing kp-lint notes at a position, and no suppression comment. It is one
+//! Aho-Corasick pass over the bytes, stopping at the first decisive word. tests/prefilter.rs
+//! checks on every test input that walking loses nothing.
 
 use std::sync::OnceLock;
 
@@ -16,44 +18,76 @@ use memchr::memmem;
 /// A word the scan looks for, and what it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Word {
-    /// `KubeProxyConfiguration`: a standalone, kubeadm or ConfigMap-embedded configuration.
-    KubeProxyConfiguration,
+    /// Decisive wherever it is: a kube-proxy configuration or its distribution's form, a fact
+    /// for the cluster profile, a suppression comment (see [`WORDS`]).
+    Decisive,
     /// `kube-proxy`: the ConfigMap and container names, images and commands, a ServiceMonitor
-    /// or scrape job for kube-proxy, Cilium's `kube-proxy-replacement` key. Not decisive right
-    /// after a PromQL matcher (`job="kube-proxy"`), which dashboards and alert rules are full of.
+    /// or scrape job for kube-proxy, Cilium's `kube-proxy-replacement` key, RKE2/k3s
+    /// `kube-proxy-arg` and `disable-kube-proxy`. Not decisive right after a PromQL matcher
+    /// (`job="kube-proxy"`), which dashboards and alert rules are full of.
     KubeProxy,
-    /// `kubeProxy`: Cilium's `kubeProxyReplacement`, kube-prometheus-stack's `kubeProxy.enabled`.
-    KubeProxyCamel,
-    /// `kubeadm.k8s.io`: kubeadm API versions and the `kubernetesVersion` they carry.
-    Kubeadm,
-    /// `topologyKeys`: the removed Service field (KP506).
-    TopologyKeys,
-    /// `nf_conntrack_ipv4`: the kernel module gone since Linux 4.19 (KP507).
-    NfConntrackIpv4,
-    /// `kp-lint:`: a suppression comment, which is checked for being valid and used.
-    Suppression,
+    /// A KubeProxyConfiguration section (`conntrack`, `ipvs`, …) as a mapping key: a fragment of
+    /// a configuration without apiVersion and kind, which gets a note.
+    SectionKey,
     /// `metallb.io/` with `Advertisement`: a MetalLB L2Advertisement or BGPAdvertisement.
     MetalLbApi,
     Advertisement,
     /// `metallb-system` with `protocol: `: MetalLB's legacy `config` ConfigMap.
     MetalLbSystem,
     Protocol,
+    /// A Talos machine configuration or patch: a `cluster` key with a `proxy` or `machine` key,
+    /// or `version: v1alpha1`.
+    Cluster,
+    ProxyOrMachine,
+    V1alpha1,
     /// `Service` as the value of `kind`: its document is checked for keys with IPVS-looking words.
     Service,
 }
 
 const WORDS: &[(&str, Word)] = &[
-    ("KubeProxyConfiguration", Word::KubeProxyConfiguration),
+    // A standalone, kubeadm, ConfigMap-embedded or kind-patched configuration.
+    ("KubeProxyConfiguration", Word::Decisive),
     ("kube-proxy", Word::KubeProxy),
-    ("kubeProxy", Word::KubeProxyCamel),
-    ("kubeadm.k8s.io", Word::Kubeadm),
-    ("topologyKeys", Word::TopologyKeys),
-    ("nf_conntrack_ipv4", Word::NfConntrackIpv4),
-    ("kp-lint:", Word::Suppression),
+    // Cilium's `kubeProxyReplacement`, kube-prometheus-stack's `kubeProxy.enabled`, k0s
+    // `spec.network.kubeProxy`, KubeKey `kubeProxyConfiguration`, kind `kubeProxyMode`, kops.
+    ("kubeProxy", Word::Decisive),
+    // kubeadm API versions and the `kubernetesVersion` they carry.
+    ("kubeadm.k8s.io", Word::Decisive),
+    // The removed Service field (KP506).
+    ("topologyKeys", Word::Decisive),
+    // Node set-up: the kernel module gone since Linux 4.19 (KP507), the conntrack table size
+    // set by sysctl (KP405).
+    ("nf_conntrack_ipv4", Word::Decisive),
+    ("nf_conntrack_max", Word::Decisive),
+    // A suppression comment, checked for being valid and used.
+    ("kp-lint:", Word::Decisive),
+    // The old all-in-one binary: `hyperkube proxy`.
+    ("hyperkube", Word::Decisive),
+    // kubespray variables (`kube_proxy_mode`, `cilium_kube_proxy_replacement`, `metallb_enabled`).
+    ("kube_proxy_", Word::Decisive),
+    ("metallb_enabled", Word::Decisive),
+    // k0s, KubeKey, kind and Cluster API objects; a Cluster API spec cut out of its object;
+    // KubeOne (a note).
+    ("k0s.k0sproject.io", Word::Decisive),
+    ("kubekey.kubesphere.io", Word::Decisive),
+    ("x-k8s.io", Word::Decisive),
+    ("kubeadmConfigSpec", Word::Decisive),
+    ("KubeOneCluster", Word::Decisive),
+    ("conntrack", Word::SectionKey),
+    ("iptables", Word::SectionKey),
+    ("ipvs", Word::SectionKey),
+    ("nftables", Word::SectionKey),
+    ("winkernel", Word::SectionKey),
+    ("detectLocal", Word::SectionKey),
+    ("clientConnection", Word::SectionKey),
     ("metallb.io/", Word::MetalLbApi),
     ("Advertisement", Word::Advertisement),
     ("metallb-system", Word::MetalLbSystem),
     ("protocol: ", Word::Protocol),
+    ("cluster", Word::Cluster),
+    ("proxy", Word::ProxyOrMachine),
+    ("machine", Word::ProxyOrMachine),
+    ("v1alpha1", Word::V1alpha1),
     ("Service", Word::Service),
 ];
 
@@ -91,17 +125,18 @@ pub fn may_matter(bytes: &[u8]) -> bool {
     }
     let (mut metallb_api, mut advertisement) = (false, false);
     let (mut metallb_system, mut protocol) = (false, false);
+    let (mut cluster, mut proxy_or_machine, mut talos_version) = (false, false, false);
     for m in words().find_iter(bytes) {
-        let word = WORDS[m.pattern().as_usize()].1;
-        match word {
-            Word::KubeProxyConfiguration
-            | Word::KubeProxyCamel
-            | Word::Kubeadm
-            | Word::TopologyKeys
-            | Word::NfConntrackIpv4
-            | Word::Suppression => return true,
+        let (start, end) = (m.start(), m.end());
+        match WORDS[m.pattern().as_usize()].1 {
+            Word::Decisive => return true,
             Word::KubeProxy => {
-                if !after_promql_matcher(bytes, m.start()) {
+                if !after_promql_matcher(bytes, start) {
+                    return true;
+                }
+            }
+            Word::SectionKey => {
+                if is_key(bytes, start, end) {
                     return true;
                 }
             }
@@ -109,15 +144,21 @@ pub fn may_matter(bytes: &[u8]) -> bool {
             Word::Advertisement => advertisement = true,
             Word::MetalLbSystem => metallb_system = true,
             Word::Protocol => protocol = true,
+            Word::Cluster => cluster |= is_key(bytes, start, end),
+            Word::ProxyOrMachine => proxy_or_machine |= is_key(bytes, start, end),
+            Word::V1alpha1 => talos_version |= is_value_of(bytes, start, b"version"),
             Word::Service => {
-                if is_kind_value(bytes, m.start(), m.end())
-                    && has_key_with_service_word(document_around(bytes, m.start()))
+                if is_kind_value(bytes, start, end)
+                    && has_key_with_service_word(document_around(bytes, start))
                 {
                     return true;
                 }
             }
         }
-        if (metallb_api && advertisement) || (metallb_system && protocol) {
+        if (metallb_api && advertisement)
+            || (metallb_system && protocol)
+            || (cluster && (proxy_or_machine || talos_version))
+        {
             return true;
         }
     }
@@ -164,12 +205,28 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.'
 }
 
-/// `Service` at `start..end` is the value of a `kind` key: `kind: Service`, `"kind": "Service"`,
-/// `kind: 'Service'`, also across a line break, and not `ServiceAccount` or `kind: Services`.
-fn is_kind_value(bytes: &[u8], start: usize, end: usize) -> bool {
-    if bytes.get(end).is_some_and(|&b| is_name_byte(b)) {
+/// The word at `start..end` is a whole mapping key: `word:`, `"word":`, `'word' :`, not
+/// `keyword:` or `word-x:`.
+fn is_key(bytes: &[u8], start: usize, end: usize) -> bool {
+    if start > 0 && is_name_byte(bytes[start - 1]) {
         return false;
     }
+    let mut rest = &bytes[end..];
+    if let Some(r) = rest.strip_prefix(b"\"").or(rest.strip_prefix(b"'")) {
+        rest = r;
+    }
+    let rest = trim_blanks_start(rest);
+    rest.first() == Some(&b':')
+}
+
+fn trim_blanks_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+    &b[n..]
+}
+
+/// The word at `start` is the value of the key `key`: `key: word`, `"key": "word"`,
+/// `key: 'word'`, also across a line break (the word's own end is checked by the caller).
+fn is_value_of(bytes: &[u8], start: usize, key: &[u8]) -> bool {
     let mut before = &bytes[..start];
     if let Some(b) = before.strip_suffix(b"\"").or(before.strip_suffix(b"'")) {
         before = b;
@@ -182,10 +239,16 @@ fn is_kind_value(bytes: &[u8], start: usize, end: usize) -> bool {
     if let Some(b) = before.strip_suffix(b"\"").or(before.strip_suffix(b"'")) {
         before = b;
     }
-    let Some(before) = before.strip_suffix(b"kind") else {
+    let Some(before) = before.strip_suffix(key) else {
         return false;
     };
     !before.last().is_some_and(|&b| is_name_byte(b))
+}
+
+/// `Service` at `start..end` is the value of a `kind` key: `kind: Service`, `"kind": "Service"`,
+/// `kind: 'Service'`, also across a line break, and not `ServiceAccount` or `kind: Services`.
+fn is_kind_value(bytes: &[u8], start: usize, end: usize) -> bool {
+    !bytes.get(end).is_some_and(|&b| is_name_byte(b)) && is_value_of(bytes, start, b"kind")
 }
 
 /// The YAML document around `at`: from the `---` line before it to the one after it. Only
@@ -272,7 +335,7 @@ mod tests {
             "kind: Service\nmetadata:\n  name: web\n---\nkind: Deployment\nspec:\n  schedulerName: x\n",
         );
         no("kind: ServiceAccount\nmetadata:\n  annotations:\n    ipvs-scheduler: rr\n");
-        no("subkind: Service\nipvs: x\n");
+        no("subkind: Service\nx/ipvs-sched: y\n");
         no("description: the Service scheduler\n");
         // In a value, not a key: the descheduler's own Service.
         no("kind: Service\nmetadata:\n  name: descheduler\n  labels: {app: descheduler}\n");
@@ -281,6 +344,29 @@ mod tests {
         // A `----` line is not a document marker: the document goes on.
         yes("kind: Service\n----\nmetadata:\n  annotations:\n    ipvs/scheduler: rr\n");
         yes("a: 1\n---\nkind: Service\nmetadata:\n  annotations:\n    ipvs/scheduler: rr\n---\n");
+    }
+
+    #[test]
+    fn distribution_forms_matter() {
+        yes("kube-proxy-arg:\n  - proxy-mode=ipvs\n");
+        yes("disable-kube-proxy: true\n");
+        yes("kube_proxy_mode: ipvs\n");
+        yes("metallb_enabled: true\n");
+        yes("apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\n");
+        yes("apiVersion: kubekey.kubesphere.io/v1alpha2\nkind: Cluster\n");
+        yes("kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n");
+        yes("spec:\n  kubeadmConfigSpec:\n    files: []\n");
+        yes("kind: KubeOneCluster\n");
+        yes("command: [/hyperkube, proxy]\n");
+        yes("- name: net.netfilter.nf_conntrack_max\n  value: \"1048576\"\n");
+        yes("version: v1alpha1\nmachine:\n  type: worker\ncluster:\n  network: {}\n");
+        yes("cluster:\n  proxy:\n    mode: ipvs\n");
+        yes("\"cluster\": {\"proxy\": {\"disabled\": true}}");
+        yes("conntrack:\n  maxPerCore: 0\n");
+        yes("mode: ipvs\nipvs:\n  scheduler: rr\n");
+        no("apiVersion: v1\nkind: ConfigMap\ndata:\n  cluster: prod\n  http-proxy: x\n");
+        no("spec:\n  versions:\n  - name: v1alpha1\n  cluster: a\n");
+        no("annotations:\n  example.com/ipvs-hint: x\n");
     }
 
     #[test]

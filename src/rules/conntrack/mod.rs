@@ -1,6 +1,8 @@
 //! KP4xx: conntrack sizing and timeouts (kube-proxy writes them as sysctls at start-up;
 //! pkg/proxy/conntrack/sysctls.go).
 
+pub mod established_timeout;
+pub mod host_max_overwritten;
 pub mod max_per_core_zero;
 pub mod min_above_cap;
 pub mod subsecond_timeout;

@@ -29,6 +29,7 @@ crate::declare_rule! {
         category: Fields,
         severity: Warning,
         summary: "a GA or deprecated feature gate set; it will be removed and then break start-up",
+        fix: Safe,
     }
 }
 
@@ -61,7 +62,12 @@ pub fn check(cx: &mut Ctx<'_>) {
             .label(format!("{what} gate"))
             .help(
                 "remove the entry: the gate will be removed, and kube-proxy then refuses to start",
-            );
+            )
+            .with_fix(cx.fix_remove(
+                &path,
+                crate::fix::Safety::Safe,
+                format!("remove feature gate {name}"),
+            ));
         cx.emit(f);
     }
 }

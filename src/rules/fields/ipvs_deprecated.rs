@@ -37,6 +37,7 @@ crate::declare_rule! {
         category: Fields,
         severity: Warning,
         summary: "IPVS mode is deprecated (1.35) and planned for removal",
+        fix: Unsafe,
     }
 }
 
@@ -53,6 +54,7 @@ pub fn check(cx: &mut Ctx<'_>) {
     let f = cx
         .at(&RULE, "mode", format!("IPVS mode is deprecated since Kubernetes {dep}"))
         .label("deprecated proxy mode")
-        .help("plan the move to `mode: nftables` (GA since 1.33, kernel ≥ 5.13): IPVS is planned off by default in 1.40 and removed in 1.43");
+        .help("plan the move to `mode: nftables` (GA since 1.33, kernel ≥ 5.13): IPVS is planned off by default in 1.40 and removed in 1.43")
+        .with_fix(cx.fix_set("mode", "nftables", crate::fix::Safety::Unsafe, "switch mode to nftables"));
     cx.emit(f);
 }

@@ -27,5 +27,6 @@ crate::declare_rule! {
         category: Fields,
         severity: Warning,
         summary: "a field removed in the target release; kube-proxy ignores it",
+        fix: Safe,
     }
 }

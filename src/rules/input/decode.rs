@@ -99,5 +99,6 @@ crate::declare_rule! {
         category: Input,
         severity: Warning,
         summary: "a YAML 1.1 boolean spelling that YAML 1.2 tools read as a string",
+        fix: Safe,
     }
 }

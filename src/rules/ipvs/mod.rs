@@ -8,3 +8,4 @@ pub mod service_scheduler_annotation;
 pub mod short_tcp_timeout;
 pub mod strict_arp_metallb;
 pub mod topology_keys;
+pub mod udp_timeout_dns;

@@ -40,6 +40,7 @@ crate::declare_rule! {
         category: Ipvs,
         severity: Error,
         summary: "IPVS mode with MetalLB layer 2 needs ipvs.strictARP: true",
+        fix: Safe,
     }
 }
 
@@ -68,5 +69,14 @@ pub fn check(cx: &mut Ctx<'_>) {
             .label("ipvs mode")
             .path("ipvs.strictARP")
     };
-    cx.emit(f.help("set `ipvs.strictARP: true`, or move to nftables mode where it is not needed"));
+    let fix = cx.fix_set(
+        "ipvs.strictARP",
+        "true",
+        crate::fix::Safety::Safe,
+        "set ipvs.strictARP: true",
+    );
+    cx.emit(
+        f.help("set `ipvs.strictARP: true`, or move to nftables mode where it is not needed")
+            .with_fix(fix),
+    );
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         category: Network,
         severity: Info,
         summary: "iptables localhost NodePorts set route_localnet=1 (CVE-2020-8558)",
+        fix: Unsafe,
     }
 }
 
@@ -70,5 +71,14 @@ pub fn check(cx: &mut Ctx<'_>) {
     } else {
         cx.at_doc(&RULE, msg).path("iptables.localhostNodePorts")
     };
-    cx.emit(f.help("set `iptables.localhostNodePorts: false` unless something relies on 127.0.0.1:<nodePort> (CVE-2020-8558)"));
+    let fix = cx.fix_set(
+        "iptables.localhostNodePorts",
+        "false",
+        crate::fix::Safety::Unsafe,
+        "set iptables.localhostNodePorts: false",
+    );
+    cx.emit(
+        f.help("set `iptables.localhostNodePorts: false` unless something relies on 127.0.0.1:<nodePort> (CVE-2020-8558)")
+            .with_fix(fix),
+    );
 }

@@ -33,6 +33,7 @@ crate::declare_rule! {
         category: Network,
         severity: Info,
         summary: "nodePortAddresses unset: NodePorts open on every local IP",
+        fix: Unsafe,
     }
 }
 
@@ -55,5 +56,14 @@ pub fn check(cx: &mut Ctx<'_>) {
     } else {
         cx.at_doc(&RULE, msg).path("nodePortAddresses")
     };
-    cx.emit(f.help("set `nodePortAddresses: [\"primary\"]` (the nftables default) unless NodePorts must answer on other addresses"));
+    let fix = cx.fix_set(
+        "nodePortAddresses",
+        "[\"primary\"]",
+        crate::fix::Safety::Unsafe,
+        "set nodePortAddresses: [\"primary\"]",
+    );
+    cx.emit(
+        f.help("set `nodePortAddresses: [\"primary\"]` (the nftables default) unless NodePorts must answer on other addresses")
+            .with_fix(fix),
+    );
 }

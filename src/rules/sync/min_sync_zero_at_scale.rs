@@ -39,6 +39,7 @@ crate::declare_rule! {
         category: Sync,
         severity: Warning,
         summary: "minSyncPeriod 0 on a large cluster: every change triggers a full sync",
+        fix: Unsafe,
     }
 }
 
@@ -75,7 +76,16 @@ pub fn check(cx: &mut Ctx<'_>) {
         )
         .path(path.clone())
     };
-    cx.emit(f.help(format!(
-        "set {path}: {rec} so that bursts of changes are batched"
-    )));
+    let fix = cx.fix_set(
+        &path,
+        rec,
+        crate::fix::Safety::Unsafe,
+        format!("set {path}: {rec}"),
+    );
+    cx.emit(
+        f.help(format!(
+            "set {path}: {rec} so that bursts of changes are batched"
+        ))
+        .with_fix(fix),
+    );
 }

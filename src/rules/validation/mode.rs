@@ -35,6 +35,7 @@ crate::declare_rule! {
         category: Validation,
         severity: Error,
         summary: "kube-proxy refuses this proxy mode in the target release",
+        fix: Safe,
     }
 }
 
@@ -50,23 +51,31 @@ pub fn check(cx: &mut Ctx<'_>) {
         .mode
         .iter()
         .filter(|md| {
-            !md.windows_only
-                && r.at_least(&md.since)
-                && md.removed.is_none_or(|rm| !r.at_least(&rm))
+            !md.windows_only && r.has(&md.since) && md.removed.is_none_or(|rm| !r.at_least(&rm))
         })
         .map(|md| md.name.as_str())
         .collect();
     let list = valid.join(", ");
     let msg = match cx.kb.mode(m) {
         None => {
-            let help = match cx.kb.mode(&m.to_lowercase()) {
+            let lower = cx.kb.mode(&m.to_lowercase());
+            let help = match lower {
                 Some(md) => format!("mode names are case-sensitive: write `{}`", md.name),
                 None => format!("use one of {list}, or leave mode empty for iptables"),
             };
+            let fix = lower.and_then(|md| {
+                cx.fix_set(
+                    "mode",
+                    &md.name,
+                    crate::fix::Safety::Safe,
+                    format!("write mode {}", md.name),
+                )
+            });
             let f = cx
                 .at(&RULE, "mode", format!("unknown proxy mode {m:?}"))
                 .label(format!("must be {list} or blank"))
-                .help(help);
+                .help(help)
+                .with_fix(fix);
             cx.emit(f);
             return;
         }
@@ -84,7 +93,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             cx.emit(f);
             return;
         }
-        Some(md) if !r.at_least(&md.since) => {
+        Some(md) if !r.has(&md.since) => {
             format!("mode {m:?} does not exist before Kubernetes {}", md.since)
         }
         Some(md) if md.removed.is_some_and(|rm| r.at_least(&rm)) => format!(

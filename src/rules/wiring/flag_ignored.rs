@@ -33,6 +33,7 @@ crate::declare_rule! {
         category: Wiring,
         severity: Warning,
         summary: "a flag that --config makes kube-proxy ignore",
+        fix: Safe,
     }
 }
 
@@ -61,7 +62,14 @@ pub fn check(cx: &mut Ctx<'_>) {
             "set `{field}` in {file_flag} instead and delete this flag"
         ))
         .path(field)
-        .document(cx.cfg.document, cx.cfg.describe.clone());
+        .document(cx.cfg.document, cx.cfg.describe.clone())
+        .with_fix(
+            crate::fix::edits::remove_item(cx.text, u.span).map(|e| crate::fix::Fix {
+                safety: crate::fix::Safety::Safe,
+                message: format!("delete --{}, which kube-proxy ignores", u.name),
+                edits: vec![e],
+            }),
+        );
         cx.emit(f);
     }
 }
