@@ -1,5 +1,6 @@
-//! The pre-commit hook of `.pre-commit-hooks.yaml`, run by the real pre-commit (PyPI) with
-//! `pre-commit try-repo` against a small git repository: a bad file fails, a good one passes.
+//! The pre-commit hooks of `.pre-commit-hooks.yaml`, run by the real pre-commit (PyPI) with
+//! `pre-commit try-repo` against a small git repository: a bad file fails, a good one passes,
+//! and `kp-lint-fix` fixes a file in place.
 //!
 //! pre-commit builds the hook with `cargo install --path` from a clone of this repository, so
 //! the test needs `python3 -m pre_commit` (`.ci/run` installs it), git, cargo and crates.io.
@@ -11,6 +12,9 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 const BAD: &str = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\nipvs:\n  syncPeriod: 30s\n  minSyncPeriod: 1m\n";
+/// A mode in the wrong case: KP101 with a safe fix.
+const FIXABLE: &str =
+    "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: IPVS\n";
 const GOOD: &str =
     "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n";
 
@@ -41,7 +45,7 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(st.success(), "git {args:?}");
 }
 
-fn try_repo(fixture: &Path, home: &Path, files: &[&str]) -> Output {
+fn try_repo(fixture: &Path, home: &Path, hook: &str, files: &[&str]) -> Output {
     let repo = env!("CARGO_MANIFEST_DIR");
     Command::new("python3")
         .args([
@@ -49,7 +53,7 @@ fn try_repo(fixture: &Path, home: &Path, files: &[&str]) -> Output {
             "pre_commit",
             "try-repo",
             repo,
-            "kp-lint",
+            hook,
             "--color",
             "never",
             "--files",
@@ -72,10 +76,10 @@ fn try_repo(fixture: &Path, home: &Path, files: &[&str]) -> Output {
 }
 
 #[test]
-fn pre_commit_hook_fails_a_bad_file_and_passes_a_good_one() {
+fn pre_commit_hooks_fail_bad_files_pass_good_ones_and_fix() {
     if std::env::var_os("KP_LINT_SKIP_PRECOMMIT").is_some_and(|v| v == "1") {
         eprintln!(
-            "\n*** SKIPPED pre_commit_hook_fails_a_bad_file_and_passes_a_good_one: KP_LINT_SKIP_PRECOMMIT=1 ***\n"
+            "\n*** SKIPPED pre_commit_hooks_fail_bad_files_pass_good_ones_and_fix: KP_LINT_SKIP_PRECOMMIT=1 ***\n"
         );
         return;
     }
@@ -93,6 +97,7 @@ fn pre_commit_hook_fails_a_bad_file_and_passes_a_good_one() {
     std::fs::write(fixture.path().join("bad.yaml"), BAD).unwrap();
     std::fs::write(fixture.path().join("good.yml"), GOOD).unwrap();
     std::fs::write(fixture.path().join("notes.txt"), BAD).unwrap();
+    std::fs::write(fixture.path().join("fixable.yaml"), FIXABLE).unwrap();
     git(fixture.path(), &["init", "-q"]);
     git(fixture.path(), &["add", "."]);
     git(fixture.path(), &["commit", "-q", "-m", "fixture"]);
@@ -100,7 +105,12 @@ fn pre_commit_hook_fails_a_bad_file_and_passes_a_good_one() {
     let started = Instant::now();
     // notes.txt holds the bad configuration too: it passes only because the hook's `files`
     // pattern keeps it from kp-lint.
-    let good = try_repo(fixture.path(), home.path(), &["good.yml", "notes.txt"]);
+    let good = try_repo(
+        fixture.path(),
+        home.path(),
+        "kp-lint",
+        &["good.yml", "notes.txt"],
+    );
     let built = started.elapsed();
     let text = |o: &Output| {
         format!(
@@ -112,7 +122,12 @@ fn pre_commit_hook_fails_a_bad_file_and_passes_a_good_one() {
     assert!(good.status.success(), "good file failed:\n{}", text(&good));
     assert!(text(&good).contains("Passed"), "{}", text(&good));
 
-    let bad = try_repo(fixture.path(), home.path(), &["bad.yaml", "notes.txt"]);
+    let bad = try_repo(
+        fixture.path(),
+        home.path(),
+        "kp-lint",
+        &["bad.yaml", "notes.txt"],
+    );
     assert_eq!(bad.status.code(), Some(1), "bad file:\n{}", text(&bad));
     let out = text(&bad);
     assert!(out.contains("Failed") && out.contains("KP104"), "{out}");
@@ -120,8 +135,22 @@ fn pre_commit_hook_fails_a_bad_file_and_passes_a_good_one() {
         out.contains("bad.yaml") && !out.contains("notes.txt"),
         "{out}"
     );
+
+    // kp-lint-fix: a safe fix is applied in place, and pre-commit fails the commit because the
+    // hook changed a file.
+    let fixed = try_repo(
+        fixture.path(),
+        home.path(),
+        "kp-lint-fix",
+        &["fixable.yaml"],
+    );
+    let out = text(&fixed);
+    assert_eq!(fixed.status.code(), Some(1), "{out}");
+    assert!(out.contains("files were modified by this hook"), "{out}");
+    let after = std::fs::read_to_string(fixture.path().join("fixable.yaml")).unwrap();
+    assert_eq!(after, FIXABLE.replace("mode: IPVS", "mode: ipvs"));
     eprintln!(
-        "pre-commit: first run (with the hook's build) {:.1}s, both {:.1}s",
+        "pre-commit: first run (with the hook's build) {:.1}s, all three {:.1}s",
         built.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
