@@ -157,16 +157,6 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         exclude: args.exclude.clone(),
         threads: args.threads,
     };
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-    {
-        Ok(p) => p,
-        Err(e) => {
-            out.stderr = format!("kp-lint: cannot start worker threads: {e}\n");
-            return (out, EXIT_USAGE);
-        }
-    };
     // Pass 1: read every file, so that what one file says about the cluster (MetalLB, Cilium)
     // informs the advice on the others. Files found below a directory are read and loaded while
     // it is walked; standard input is read here, the files named on the command line in parallel.
@@ -202,8 +192,24 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             }
         }
     }
+    // Worker threads only for more than one file: one file (the pre-commit case) is linted on
+    // this thread, without starting any.
+    let pool = if slots.len() > 1 {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads)
+            .build()
+        {
+            Ok(p) => Some(p),
+            Err(e) => {
+                out.stderr = format!("kp-lint: cannot start worker threads: {e}\n");
+                return (out, EXIT_USAGE);
+            }
+        }
+    } else {
+        None
+    };
     let mut files: Vec<batch::Loaded> = Vec::new();
-    for loaded in pool.install(|| batch::load_all(slots, &limits)) {
+    for loaded in on_workers(pool.as_ref(), || batch::load_all(slots, &limits)) {
         match loaded {
             Ok(l) => files.push(l),
             Err(e) => unreadable.push(e),
@@ -323,7 +329,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         }
         lint_jobs.push(batch::LintJob::Lint(loaded.file, Box::new(opts)));
     }
-    let reports: Vec<FileReport> = pool.install(|| batch::lint_all(lint_jobs));
+    let reports: Vec<FileReport> = on_workers(pool.as_ref(), || batch::lint_all(lint_jobs));
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -355,7 +361,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             quiet: args.quiet,
             statistics: args.statistics,
         };
-        let text = pool.install(|| render::render(spec.format, &run, style));
+        let text = on_workers(pool.as_ref(), || render::render(spec.format, &run, style));
         match &spec.path {
             None => out.stdout = text,
             Some(path) => {
@@ -411,6 +417,14 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         EXIT_OK
     };
     (out, code)
+}
+
+/// Run `f` on the worker threads, when there are any.
+fn on_workers<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
 }
 
 /// The profile values given as flags.

@@ -77,13 +77,10 @@ pub enum Slot {
 /// Pass 1 for the inputs that were not loaded while walking, in parallel; results in the order
 /// of `slots`.
 pub fn load_all(slots: Vec<Slot>, limits: &Limits) -> Vec<Result<Loaded, InputError>> {
-    slots
-        .into_par_iter()
-        .map(|slot| match slot {
-            Slot::Done(loaded) => *loaded,
-            Slot::Todo(job) => with_buffer(|buf| load_one(job, buf, limits)),
-        })
-        .collect()
+    in_order(slots, |slot| match slot {
+        Slot::Done(loaded) => *loaded,
+        Slot::Todo(job) => with_buffer(|buf| load_one(job, buf, limits)),
+    })
 }
 
 /// Load a file found by walking a directory (called on the walker's threads).
@@ -160,10 +157,18 @@ pub enum LintJob {
 
 /// Pass 2: lint every file, in parallel; reports in the order of `jobs`.
 pub fn lint_all(jobs: Vec<LintJob>) -> Vec<FileReport> {
-    jobs.into_par_iter()
-        .map(|job| match job {
-            LintJob::Lint(file, opts) => lint::lint_source(file, &opts),
-            LintJob::Done(report) => report,
-        })
-        .collect()
+    in_order(jobs, |job| match job {
+        LintJob::Lint(file, opts) => lint::lint_source(file, &opts),
+        LintJob::Done(report) => report,
+    })
+}
+
+/// `items` mapped in parallel, results in the order of `items`; one item is mapped on this
+/// thread (no worker threads are started for a single file).
+pub fn in_order<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() <= 1 {
+        items.into_iter().map(f).collect()
+    } else {
+        items.into_par_iter().map(f).collect()
+    }
 }

@@ -21,29 +21,30 @@ pub fn render(run: &Run<'_>, style: Style) -> String {
         .with_context_lines(1);
     // Each file's diagnostics are drawn on their own (in parallel: drawing is most of the time
     // of a run with thousands of findings), then joined in order.
-    let parts: Vec<String> = run
-        .reports
-        .par_iter()
-        .map(|report| {
-            let mut out = String::new();
-            for f in &report.findings {
-                let r = Report {
-                    finding: f,
-                    source: NamedSource::new(report.file.name.clone(), report.file.text.clone())
-                        .with_language("yaml"),
-                };
-                if handler.render_report(&mut out, &r).is_err() {
-                    let _ = writeln!(out, "{}: {}", f.rule.code, f.message);
-                }
-                if f.span.is_none() {
-                    // Diagnostics without a location still say which file they are about.
-                    let _ = writeln!(out, "  in {}", report.file.name);
-                }
-                out.push('\n');
+    let draw = |report: &crate::lint::FileReport| {
+        let mut out = String::new();
+        for f in &report.findings {
+            let r = Report {
+                finding: f,
+                source: NamedSource::new(report.file.name.clone(), report.file.text.clone())
+                    .with_language("yaml"),
+            };
+            if handler.render_report(&mut out, &r).is_err() {
+                let _ = writeln!(out, "{}: {}", f.rule.code, f.message);
             }
-            out
-        })
-        .collect();
+            if f.span.is_none() {
+                // Diagnostics without a location still say which file they are about.
+                let _ = writeln!(out, "  in {}", report.file.name);
+            }
+            out.push('\n');
+        }
+        out
+    };
+    let parts: Vec<String> = if run.reports.len() > 1 {
+        run.reports.par_iter().map(draw).collect()
+    } else {
+        run.reports.iter().map(draw).collect()
+    };
     let mut out = parts.concat();
     for e in run.unreadable {
         let _ = writeln!(out, "error: cannot read {}: {}", e.path, e.message);
