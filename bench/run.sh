@@ -147,5 +147,6 @@ if scaling:
     for n, c, k in rows:
         print(f"| {n} | {c * 1000:.0f} ms | {k * 1000:.0f} ms | {k / c:.2f} |")
 EOF
+echo >> "$work/results.md"
 python3 "$repo/bench/agreement.py" "$corpus/.kpcorpus.json" "$work/findings.json" --markdown >> "$work/results.md"
 cat "$work/results.md"
