@@ -134,6 +134,22 @@ impl<'a> Ctx<'a> {
             .document(self.cfg.document, self.cfg.describe.clone())
     }
 
+    /// A finding at a field's value, labelled, when the field is written; otherwise about the
+    /// document as a whole (the field is missing and its default is the problem).
+    pub fn at_field_or_doc(
+        &self,
+        rule: &'static Rule,
+        path: &str,
+        message: impl Into<String>,
+        label: &str,
+    ) -> Finding {
+        if self.value(path).is_some() {
+            self.at(rule, path, message).label(label)
+        } else {
+            self.at_doc(rule, message)
+        }
+    }
+
     /// A finding about the document as a whole.
     pub fn at_doc(&self, rule: &'static Rule, message: impl Into<String>) -> Finding {
         let span = self.cfg.doc_span;

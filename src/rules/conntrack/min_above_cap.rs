@@ -52,11 +52,7 @@ pub fn check(cx: &mut Ctx<'_>) {
             "maxPerCore {per_core} × {cores} cores = {scaled}, capped at {} since Kubernetes {}",
             t.max_cap, t.max_cap_since
         );
-        let f = if cx.value("conntrack.maxPerCore").is_some() {
-            cx.at(&RULE, "conntrack.maxPerCore", msg).label("capped")
-        } else {
-            cx.at_doc(&RULE, msg)
-        };
+        let f = cx.at_field_or_doc(&RULE, "conntrack.maxPerCore", msg, "capped");
         cx.emit(f.help("size nf_conntrack_max on the host if the nodes need more entries"));
     }
 }

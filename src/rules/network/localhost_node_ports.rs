@@ -65,12 +65,9 @@ pub fn check(cx: &mut Ctx<'_>) {
         return;
     }
     let msg = "NodePorts on localhost make kube-proxy set route_localnet=1";
-    let f = if cx.value("iptables.localhostNodePorts").is_some() {
-        cx.at(&RULE, "iptables.localhostNodePorts", msg)
-            .label("true")
-    } else {
-        cx.at_doc(&RULE, msg).path("iptables.localhostNodePorts")
-    };
+    let f = cx
+        .at_field_or_doc(&RULE, "iptables.localhostNodePorts", msg, "true")
+        .path("iptables.localhostNodePorts");
     let fix = cx.fix_set(
         "iptables.localhostNodePorts",
         "false",

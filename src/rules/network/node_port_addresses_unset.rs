@@ -51,11 +51,9 @@ pub fn check(cx: &mut Ctx<'_>) {
         return;
     }
     let msg = "nodePortAddresses is unset: NodePorts accept connections on every local IP";
-    let f = if cx.value("nodePortAddresses").is_some() {
-        cx.at(&RULE, "nodePortAddresses", msg).label("empty")
-    } else {
-        cx.at_doc(&RULE, msg).path("nodePortAddresses")
-    };
+    let f = cx
+        .at_field_or_doc(&RULE, "nodePortAddresses", msg, "empty")
+        .path("nodePortAddresses");
     let fix = cx.fix_set(
         "nodePortAddresses",
         "[\"primary\"]",

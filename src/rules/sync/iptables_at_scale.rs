@@ -48,11 +48,7 @@ pub fn check(cx: &mut Ctx<'_>) {
         "iptables mode with {} Services ({})",
         services.value, services.source
     );
-    let f = if cx.value("mode").is_some() {
-        cx.at(&RULE, "mode", msg).label("iptables")
-    } else {
-        cx.at_doc(&RULE, msg)
-    };
+    let f = cx.at_field_or_doc(&RULE, "mode", msg, "iptables");
     cx.emit(f.help(
         "consider `mode: nftables` (GA since 1.33): it scales with incremental updates and maps",
     ));
