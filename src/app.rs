@@ -456,6 +456,7 @@ pub fn flag_profile(args: &crate::cli::ProfileArgs) -> Result<Profile, String> {
         cilium_kube_proxy_replacement: None,
         kube_proxy_scraped: None,
         host_conntrack_max: None,
+        ..Default::default()
     })
 }
 

@@ -176,6 +176,7 @@ impl Config {
             cilium_kube_proxy_replacement: None,
             kube_proxy_scraped: None,
             host_conntrack_max: None,
+            ..Default::default()
         }
     }
 

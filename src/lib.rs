@@ -16,6 +16,7 @@ pub mod go;
 pub mod kb;
 pub mod limits;
 pub mod lint;
+pub mod metrics;
 pub mod model;
 pub mod profile;
 pub mod recommend;

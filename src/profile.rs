@@ -97,6 +97,11 @@ pub struct Profile {
     pub kube_proxy_scraped: Option<Sourced<bool>>,
     /// `net.netfilter.nf_conntrack_max` as node set-up files set it.
     pub host_conntrack_max: Option<Sourced<i64>>,
+    /// The Kubernetes version kube-proxy reports running (`kubernetes_build_info`): the release
+    /// to judge against when nothing in the files names one.
+    pub running_version: Option<Sourced<Release>>,
+    /// Live metrics (`--metrics`, `--prometheus`), judged by the KP8xx rules.
+    pub metrics: Option<std::sync::Arc<crate::metrics::Evidence>>,
 }
 
 impl Profile {
@@ -121,6 +126,8 @@ impl Profile {
         );
         pick(&mut self.kube_proxy_scraped, &other.kube_proxy_scraped);
         pick(&mut self.host_conntrack_max, &other.host_conntrack_max);
+        pick(&mut self.running_version, &other.running_version);
+        pick(&mut self.metrics, &other.metrics);
         self
     }
 
@@ -152,6 +159,7 @@ impl Profile {
         );
         line(&mut s, "kube-proxy-scraped", &self.kube_proxy_scraped);
         line(&mut s, "host-nf-conntrack-max", &self.host_conntrack_max);
+        line(&mut s, "running-version", &self.running_version);
         s
     }
 

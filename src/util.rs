@@ -16,6 +16,29 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// A duration for messages: `5s`, `1.5s`, `250ms`.
+pub fn seconds(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{}s", d.as_secs_f64())
+    }
+}
+
+/// Seconds for messages, with sensible precision: `0.004 s`, `1.2 s`, `35 s`.
+pub fn secs_f(v: f64) -> String {
+    if v >= 10.0 {
+        format!("{v:.0} s")
+    } else if v >= 1.0 {
+        format!("{v:.1} s")
+    } else {
+        format!("{} ms", (v * 1000.0).round())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

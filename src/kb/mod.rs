@@ -248,6 +248,17 @@ pub struct IpvsTuning {
     pub short_tcp_timeout_seconds: u64,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct MetricsTuning {
+    pub sync_p99_floor_seconds: f64,
+    pub network_programming_p99_seconds: f64,
+    pub stuck_sync_periods: f64,
+    pub rate_limiter_p99_seconds: f64,
+    pub conntrack_usage_ratio: f64,
+    pub conntrack_target_ratio: f64,
+    pub iptables_rules_many: f64,
+}
+
 /// Thresholds behind advisory rules (rules/tuning/thresholds.toml).
 #[derive(Debug, Deserialize)]
 pub struct Tuning {
@@ -256,6 +267,7 @@ pub struct Tuning {
     pub client: ClientTuning,
     pub conntrack: ConntrackTuning,
     pub ipvs: IpvsTuning,
+    pub metrics: MetricsTuning,
 }
 
 /// Everything kp-lint knows about kube-proxy across releases.

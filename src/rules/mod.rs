@@ -6,6 +6,7 @@ pub mod context;
 pub mod fields;
 pub mod input;
 pub mod ipvs;
+pub mod metrics;
 pub mod network;
 pub mod sync;
 pub mod validation;
@@ -34,6 +35,8 @@ pub enum Category {
     Network,
     /// KP7xx: deployment wiring (flags, ConfigMap, DaemonSet, kubeadm).
     Wiring,
+    /// KP8xx: what live metrics say (`--metrics`, `--prometheus`).
+    Metrics,
 }
 
 impl Category {
@@ -47,6 +50,7 @@ impl Category {
             Category::Ipvs => "IPVS",
             Category::Network => "Networking and surroundings",
             Category::Wiring => "Deployment wiring",
+            Category::Metrics => "Live metrics",
         }
     }
 }
@@ -129,14 +133,33 @@ macro_rules! registry {
     (
         source: [$($src:path),* $(,)?],
         model: [$($m:ident :: $r:ident),* $(,)?],
-        file: [$($fm:ident :: $fr:ident),* $(,)?] $(,)?
+        file: [$($fm:ident :: $fr:ident),* $(,)?],
+        metrics: [$($mm:ident :: $mr:ident),* $(,)?] $(,)?
     ) => {
         /// Every rule kp-lint has, in code order.
         pub fn all() -> Vec<&'static Rule> {
             let mut v: Vec<&'static Rule> =
-                vec![$(&$src,)* $(&$m::$r::RULE,)* $(&$fm::$fr::RULE,)*];
+                vec![$(&$src,)* $(&$m::$r::RULE,)* $(&$fm::$fr::RULE,)* $(&$mm::$mr::RULE,)*];
             v.sort_by_key(|r| r.code);
             v
+        }
+
+        /// Judge every node's metrics (KP8xx) against `view`: (node name, verdict) pairs.
+        pub fn judge_metrics(
+            ev: &crate::metrics::Evidence,
+            view: &metrics::View,
+            kb: &crate::kb::Kb,
+        ) -> Vec<(String, metrics::Verdict)> {
+            let mut out = Vec::new();
+            for node in &ev.nodes {
+                let j = metrics::Judge { node, view, ev, t: &kb.tuning.metrics, kb };
+                $(
+                    if let Some(v) = $mm::$mr::judge(&j) {
+                        out.push((node.name.clone(), v));
+                    }
+                )*
+            }
+            out
         }
 
         /// Run the rules that look at a file's other documents (Services).
@@ -188,6 +211,8 @@ registry! {
         fields::FIELD_NOT_YET_AVAILABLE,
         wiring::KUBEADM_CLUSTER_CIDR_MISMATCH,
         wiring::PROXY_DISABLED_BUT_CONFIGURED,
+        metrics::unavailable::RULE,
+        metrics::not_recognised::RULE,
     ],
     model: [
         validation::mode,
@@ -250,6 +275,19 @@ registry! {
         ipvs::service_scheduler_annotation,
         ipvs::topology_keys,
         ipvs::nf_conntrack_ipv4,
+    ],
+    metrics: [
+        metrics::sync_slow,
+        metrics::network_programming_slow,
+        metrics::sync_stuck,
+        metrics::client_rate_limited,
+        metrics::apiserver_throttling,
+        metrics::conntrack_full,
+        metrics::conntrack_drops,
+        metrics::iptables_rules_many,
+        metrics::sync_failures,
+        metrics::ct_invalid_drops,
+        metrics::running_mode,
     ],
 }
 

@@ -1,0 +1,226 @@
+//! Fetching over HTTP(S), bounded: reqwest's blocking client with rustls (no OpenSSL), a
+//! deadline for the whole exchange, a cap on the body, few redirects, the content type checked,
+//! and credentials kept out of every message.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How to fetch (`--timeout`, `--max-metrics-size`, `--ca-file`, the bearer token).
+#[derive(Clone, Default)]
+pub struct FetchOptions {
+    /// The whole exchange: connecting, the answer and its body.
+    pub timeout: Duration,
+    /// Bodies larger than this are refused (checked while reading, not trusted from headers).
+    pub max_bytes: u64,
+    /// Extra PEM certificate(s) to trust (a cluster-internal CA).
+    pub ca_file: Option<PathBuf>,
+    /// A bearer token for the Prometheus API (read from an environment variable; never printed).
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for FetchOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchOptions")
+            .field("timeout", &self.timeout)
+            .field("max_bytes", &self.max_bytes)
+            .field("ca_file", &self.ca_file)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Most redirects followed before giving up.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// A URL as it may be shown: without a password or user name in it, and without a query
+/// string's values (which may carry tokens).
+pub fn redact(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            if !u.username().is_empty() || u.password().is_some() {
+                let _ = u.set_username("");
+                let _ = u.set_password(None);
+            }
+            if u.query().is_some() {
+                let keys: Vec<String> = u
+                    .query_pairs()
+                    .map(|(k, _)| format!("{k}=<redacted>"))
+                    .collect();
+                u.set_query(Some(&keys.join("&")));
+            }
+            u.to_string()
+        }
+        Err(_) => url.to_string(),
+    }
+}
+
+/// What a successful fetch gives.
+#[derive(Debug)]
+pub struct Fetched {
+    pub body: String,
+    pub content_type: Option<String>,
+    /// When the answer arrived (seconds since the epoch).
+    pub taken_at: f64,
+}
+
+fn now_epoch() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Describe a reqwest error without its URL (which may carry credentials) and with its cause.
+fn describe(e: &reqwest::Error, timeout: Duration) -> String {
+    if e.is_timeout() {
+        return format!(
+            "no complete answer within {}",
+            crate::util::seconds(timeout)
+        );
+    }
+    if e.is_redirect() {
+        return format!("more than {MAX_REDIRECTS} redirects (a redirect loop?)");
+    }
+    let mut msg = if e.is_connect() {
+        "cannot connect".to_string()
+    } else if e.is_builder() {
+        "not a URL kp-lint can fetch".to_string()
+    } else {
+        "the request failed".to_string()
+    };
+    let mut cause = std::error::Error::source(e);
+    let mut seen = 0;
+    while let Some(c) = cause {
+        if seen < 3 {
+            msg.push_str(&format!(": {c}"));
+        }
+        seen += 1;
+        cause = c.source();
+    }
+    msg
+}
+
+/// GET `url` and return its text. `accept` is the Accept header; `expect` is a list of
+/// acceptable content-type prefixes (an absent content type is accepted).
+pub fn get(
+    url: &str,
+    accept: &str,
+    expect: &[&str],
+    opts: &FetchOptions,
+) -> Result<Fetched, String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "unsupported scheme {:?} (http or https)",
+            parsed.scheme()
+        ));
+    }
+    let start = Instant::now();
+    let mut builder = reqwest::blocking::Client::builder()
+        .timeout(opts.timeout)
+        .connect_timeout(opts.timeout)
+        .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+        .user_agent(concat!("kp-lint/", env!("CARGO_PKG_VERSION")));
+    if is_loopback(&parsed) {
+        builder = builder.no_proxy();
+    }
+    if let Some(ca) = &opts.ca_file {
+        let pem = std::fs::read(ca)
+            .map_err(|e| format!("cannot read --ca-file {}: {e}", ca.display()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| format!("--ca-file {}: not PEM certificates: {e}", ca.display()))?;
+        if certs.is_empty() {
+            return Err(format!("--ca-file {}: no certificate in it", ca.display()));
+        }
+        for c in certs {
+            builder = builder.add_root_certificate(c);
+        }
+    }
+    let client = builder
+        .build()
+        .map_err(|e| format!("cannot set up HTTP: {}", describe(&e, opts.timeout)))?;
+    let mut req = client.get(parsed).header(reqwest::header::ACCEPT, accept);
+    if let Some(t) = &opts.token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().map_err(|e| describe(&e, opts.timeout))?;
+    let status = resp.status();
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if !status.is_success() {
+        return Err(format!("HTTP status {status}"));
+    }
+    if let Some(ct) = &content_type {
+        let lower = ct.to_ascii_lowercase();
+        if !expect.iter().any(|e| lower.starts_with(e)) {
+            return Err(format!(
+                "content type {ct:?}, expected {}",
+                expect.join(" or ")
+            ));
+        }
+    }
+    if let Some(len) = resp.content_length() {
+        if len > opts.max_bytes {
+            return Err(format!(
+                "the answer is {len} bytes, more than the limit of {} (--max-metrics-size)",
+                opts.max_bytes
+            ));
+        }
+    }
+    let mut body = Vec::new();
+    let mut reader = resp.take(opts.max_bytes.saturating_add(1));
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        if start.elapsed() > opts.timeout {
+            return Err(format!(
+                "no complete answer within {} (the body was still arriving)",
+                crate::util::seconds(opts.timeout)
+            ));
+        }
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => body.extend_from_slice(&buf[..n]),
+            Err(e) => {
+                let timed_out =
+                    e.kind() == std::io::ErrorKind::TimedOut || e.to_string().contains("timed out");
+                return Err(if timed_out {
+                    format!(
+                        "no complete answer within {}",
+                        crate::util::seconds(opts.timeout)
+                    )
+                } else {
+                    format!("reading the answer failed: {e}")
+                });
+            }
+        }
+    }
+    if body.len() as u64 > opts.max_bytes {
+        return Err(format!(
+            "the answer is larger than the limit of {} bytes (--max-metrics-size)",
+            opts.max_bytes
+        ));
+    }
+    let body = String::from_utf8(body).map_err(|e| {
+        format!(
+            "the answer is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(Fetched {
+        body,
+        content_type,
+        taken_at: now_epoch(),
+    })
+}

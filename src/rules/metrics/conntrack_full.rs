@@ -1,0 +1,93 @@
+//! KP815.
+use super::{Judge, Verdict};
+use crate::metrics::Signal;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a node whose conntrack table is more than 75 % full
+    /// (`node_nf_conntrack_entries / node_nf_conntrack_entries_limit`, from node_exporter),
+    /// and suggests a `conntrack.maxPerCore` that would leave it half full.
+    ///
+    /// ## Why it matters
+    /// When the table is full the kernel drops new connections ("nf_conntrack: table full,
+    /// dropping packet"). kube-proxy sizes the table at start-up: `nf_conntrack_max =
+    /// max(maxPerCore × cores, min)` (capped at 1,048,576 since 1.36); with `maxPerCore: 0` it
+    /// leaves the sysctl alone. 75 % is the threshold of node-mixin's
+    /// `NodeHighNumberConntrackEntriesUsed` alert.
+    ///
+    /// ## Example
+    /// ```text
+    /// node_nf_conntrack_entries 118000
+    /// node_nf_conntrack_entries_limit 131072
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```yaml
+    /// conntrack:
+    ///   maxPerCore: 65536
+    /// ```
+    /// or find what opens so many connections (KP816 reports drops).
+    ///
+    /// ## References
+    /// - kubernetes/kubernetes cmd/kube-proxy/app/conntrack.go (sizing)
+    /// - prometheus/node_exporter collector/conntrack_linux.go; docs/node-mixin alerts
+    ///   (`NodeHighNumberConntrackEntriesUsed`, > 0.75)
+    pub static RULE = {
+        code: "KP815",
+        name: "conntrack-table-nearly-full",
+        category: Metrics,
+        severity: Warning,
+        summary: "a node's conntrack table is more than 75 % full",
+    }
+}
+
+pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
+    let entries = j.node.get(Signal::ConntrackEntries)?;
+    let limit = j.node.get(Signal::ConntrackLimit)?;
+    if limit.value <= 0.0 {
+        return None;
+    }
+    let ratio = entries.value / limit.value;
+    if ratio <= j.t.conntrack_usage_ratio {
+        return None;
+    }
+    let want = (entries.value / j.t.conntrack_target_ratio).ceil();
+    let cap = j.kb.tuning.conntrack.max_cap as f64;
+    let help = match (j.view.max_per_core, j.node.get(Signal::Cores)) {
+        (Some(0), _) => format!(
+            "conntrack.maxPerCore is 0, so kube-proxy leaves nf_conntrack_max alone: raise the node's net.netfilter.nf_conntrack_max to at least {want:.0}"
+        ),
+        (_, Some(cores)) if cores.value > 0.0 => {
+            let per_core = (want / cores.value / 8192.0).ceil() * 8192.0;
+            format!(
+                "raise conntrack.maxPerCore to {per_core:.0} ({} cores → a table of {:.0}, about half full){}",
+                cores.value,
+                (per_core * cores.value).min(cap),
+                if per_core * cores.value > cap {
+                    format!(
+                        "; kube-proxy caps the table at {cap:.0} since 1.36, set the sysctl on the node beyond that"
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        }
+        _ => format!(
+            "raise conntrack.maxPerCore (or conntrack.min) so that nf_conntrack_max is at least {want:.0}; give node_exporter's page for the core count"
+        ),
+    };
+    Some(Verdict {
+        rule: &RULE,
+        message: format!(
+            "the conntrack table is {:.0} % full ({:.0} of {:.0} entries)",
+            ratio * 100.0,
+            entries.value,
+            limit.value
+        ),
+        help,
+        path: Some("conntrack.maxPerCore".into()),
+        label: format!("{:.0} % full", ratio * 100.0),
+        at: entries.at.clone(),
+        score: ratio,
+    })
+}

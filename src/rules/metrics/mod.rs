@@ -1,0 +1,217 @@
+//! KP8xx: what live metrics say (`--metrics`, `--prometheus`; docs/metrics.md). Each rule judges
+//! one node's readings against the configuration being linted (or kube-proxy's defaults when
+//! only metrics are given) and says which node, what was measured and where it was read.
+
+pub mod apiserver_throttling;
+pub mod client_rate_limited;
+pub mod conntrack_drops;
+pub mod conntrack_full;
+pub mod ct_invalid_drops;
+pub mod iptables_rules_many;
+pub mod network_programming_slow;
+pub mod not_recognised;
+pub mod running_mode;
+pub mod sync_failures;
+pub mod sync_slow;
+pub mod sync_stuck;
+pub mod unavailable;
+
+use crate::diagnostic::Finding;
+use crate::kb::{Kb, MetricsTuning};
+use crate::metrics::{At, Evidence, Node, ProblemKind};
+use crate::rules::{Ctx, Rule};
+
+/// The settings the metrics are judged against: the configuration's effective values, or
+/// kube-proxy's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// The proxy mode after defaulting (`iptables` when unset, on Linux).
+    pub mode: String,
+    /// Whether the mode is written in the configuration (else it is the default).
+    pub mode_written: bool,
+    /// The section whose sync periods apply (`iptables`, `ipvs`, `nftables`).
+    pub section: &'static str,
+    /// Effective minSyncPeriod and syncPeriod, in seconds.
+    pub min_sync: Option<f64>,
+    pub sync: Option<f64>,
+    pub qps: f64,
+    pub burst: i64,
+    /// Effective conntrack.maxPerCore and conntrack.min (None when the value is invalid).
+    pub max_per_core: Option<i64>,
+    pub conntrack_min: Option<i64>,
+    /// Judged against a configuration (findings go to its fields) or defaults (to the metrics).
+    pub from_config: bool,
+}
+
+fn secs(ns: Option<i128>) -> Option<f64> {
+    ns.map(|n| n as f64 / 1e9)
+}
+
+impl View {
+    /// kube-proxy's defaults, for metrics given without a configuration.
+    pub fn defaults(kb: &Kb) -> View {
+        let d = |p: &str| {
+            kb.field(p)
+                .and_then(|f| f.default.as_deref())
+                .and_then(crate::go::parse_duration)
+        };
+        let t = &kb.tuning;
+        View {
+            mode: "iptables".into(),
+            mode_written: false,
+            section: "iptables",
+            min_sync: secs(d("iptables.minSyncPeriod")),
+            sync: secs(d("iptables.syncPeriod")),
+            qps: t.client.default_qps,
+            burst: t.client.default_burst,
+            max_per_core: Some(t.conntrack.default_max_per_core),
+            conntrack_min: Some(t.conntrack.default_min),
+            from_config: false,
+        }
+    }
+
+    pub fn from_ctx(cx: &Ctx<'_>) -> View {
+        let t = &cx.kb.tuning;
+        let section = cx.active_section();
+        let int_or = |p: &str, d: i64| match cx.value(p) {
+            None | Some(serde_json::Value::Null) => Some(d),
+            Some(v) => v.as_i64(),
+        };
+        View {
+            mode: match cx.mode() {
+                "" => "iptables".to_string(),
+                m => m.to_string(),
+            },
+            mode_written: !cx.mode().is_empty(),
+            section,
+            min_sync: secs(cx.effective_duration(&format!("{section}.minSyncPeriod"))),
+            sync: secs(cx.effective_duration(&format!("{section}.syncPeriod"))),
+            qps: cx
+                .value("clientConnection.qps")
+                .and_then(serde_json::Value::as_f64)
+                .filter(|q| *q > 0.0)
+                .unwrap_or(t.client.default_qps),
+            burst: cx
+                .int("clientConnection.burst")
+                .filter(|b| *b > 0)
+                .unwrap_or(t.client.default_burst),
+            max_per_core: int_or("conntrack.maxPerCore", t.conntrack.default_max_per_core),
+            conntrack_min: int_or("conntrack.min", t.conntrack.default_min),
+            from_config: true,
+        }
+    }
+}
+
+/// What a rule concludes about one node.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub rule: &'static Rule,
+    pub message: String,
+    pub help: String,
+    /// The configuration field the advice is about (located there when it is written).
+    pub path: Option<String>,
+    /// The label at the field, or at the metric line.
+    pub label: String,
+    /// Where the evidence was read.
+    pub at: At,
+    /// How bad (for picking the worst node): the measured value, in the rule's unit.
+    pub score: f64,
+}
+
+/// Everything a node-judging rule gets.
+pub struct Judge<'a> {
+    pub node: &'a Node,
+    pub view: &'a View,
+    pub ev: &'a Evidence,
+    pub t: &'a MetricsTuning,
+    pub kb: &'a Kb,
+}
+
+impl Judge<'_> {
+    /// "in the last 1h" for a Prometheus window, "since it started" for a page.
+    pub fn period(&self, at: &At, since: &str) -> String {
+        match self.ev.windowed(at) {
+            Some(w) => format!("in the last {w}"),
+            None => format!("since {since} started"),
+        }
+    }
+}
+
+/// Metric findings for one configuration: one per rule, at the field the advice is about, for
+/// the worst node, saying how many nodes show it.
+pub fn check_config(cx: &mut Ctx<'_>, ev: &Evidence) {
+    let view = View::from_ctx(cx);
+    let verdicts = crate::rules::judge_metrics(ev, &view, cx.kb);
+    let mut by_rule: Vec<(Verdict, usize, String)> = Vec::new();
+    for (node, v) in verdicts {
+        match by_rule
+            .iter_mut()
+            .find(|(b, _, _)| b.rule.code == v.rule.code)
+        {
+            Some(slot) => {
+                slot.1 += 1;
+                if v.score > slot.0.score {
+                    slot.0 = v;
+                    slot.2 = node;
+                }
+            }
+            None => by_rule.push((v, 1, node)),
+        }
+    }
+    for (v, count, node) in by_rule {
+        let others = if count > 1 {
+            format!(" (the worst of {count} nodes)")
+        } else {
+            String::new()
+        };
+        let message = format!("{}{others}", v.message);
+        let f = match &v.path {
+            Some(p) => cx.at_field_or_doc(v.rule, p, message, &v.label),
+            None => cx.at_doc(v.rule, message),
+        };
+        let f = f.help(format!(
+            "{}\nmeasured on {node}: {}",
+            v.help,
+            ev.describe(&v.at)
+        ));
+        cx.findings.push(f);
+    }
+}
+
+/// Findings about the metrics sources themselves, and, when no configuration is linted, the
+/// metric findings, each with the index of the source it belongs to.
+pub fn source_findings(ev: &Evidence, kb: &Kb, with_verdicts: bool) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for p in &ev.problems {
+        let rule = match p.kind {
+            ProblemKind::Unavailable => &unavailable::RULE,
+            ProblemKind::NotRecognised => &not_recognised::RULE,
+        };
+        let mut f = Finding::new(rule, p.message.clone()).help(match p.kind {
+            ProblemKind::Unavailable => "the static rules still ran; fix the source or leave it out (docs/metrics.md)",
+            ProblemKind::NotRecognised => "give kube-proxy's metrics (http://NODE:10249/metrics) or node_exporter's (http://NODE:9100/metrics); see docs/metrics.md",
+        });
+        if let Some(s) = p.span {
+            f = f.at(s).label("here");
+        }
+        out.push((p.source, f));
+    }
+    if with_verdicts {
+        let view = View::defaults(kb);
+        for (node, v) in crate::rules::judge_metrics(ev, &view, kb) {
+            let source = v.at.source();
+            let mut f = Finding::new(v.rule, format!("{} on {node}", v.message)).help(format!(
+                "{}\n(judged against kube-proxy's defaults: lint the configuration together with the metrics to judge it against yours)",
+                v.help
+            ));
+            match &v.at {
+                At::Line { span, .. } => f = f.at(*span).label(v.label.clone()),
+                At::Query { query, .. } => {
+                    f.help = Some(format!("{}\nquery: {query}", f.help.unwrap_or_default()))
+                }
+            }
+            out.push((source, f));
+        }
+    }
+    out
+}
