@@ -59,6 +59,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         write,
         cluster_cidr,
         profile,
+        metrics,
     }) = &args.command
     {
         return recommend(
@@ -68,6 +69,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             *write,
             cluster_cidr.as_deref(),
             profile,
+            metrics,
         );
     }
     let explain = match &args.command {
@@ -126,6 +128,22 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
             return (out, EXIT_USAGE);
         }
     };
+    // Live metrics are read before the files, so that what they measure joins the profile.
+    let metrics_profile = if args.metrics.any() {
+        match crate::metrics::gather(&args.metrics) {
+            Ok(ev) => {
+                let mut p = crate::metrics::profile(&ev);
+                p.metrics = Some(std::sync::Arc::new(ev));
+                p
+            }
+            Err(e) => {
+                out.stderr = format!("kp-lint: {e}\n");
+                return (out, EXIT_USAGE);
+            }
+        }
+    } else {
+        Profile::default()
+    };
     let explicit_config = match &args.config {
         Some(p) => match Config::load(p) {
             Ok(c) => Some(c),
@@ -137,7 +155,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         None => None,
     };
     let mut paths = args.paths.clone();
-    if paths.is_empty() {
+    if paths.is_empty() && !args.metrics.any() {
         if stdin_is_terminal && !args.show_profile {
             out.stderr =
                 "kp-lint: give files or directories to lint (or `-` for standard input)\n".into();
@@ -249,7 +267,11 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
                 return (out, EXIT_USAGE);
             }
         };
-        let profile = flag_profile.clone().or(&config.profile()).or(&detected);
+        let profile = flag_profile
+            .clone()
+            .or(&config.profile())
+            .or(&metrics_profile)
+            .or(&detected);
         out.stdout = profile.describe();
         return (out, EXIT_OK);
     }
@@ -277,7 +299,11 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         let opts = Options {
             release,
             limits: limits.clone(),
-            profile: flag_profile.clone().or(&config.profile()).or(&detected),
+            profile: flag_profile
+                .clone()
+                .or(&config.profile())
+                .or(&metrics_profile)
+                .or(&detected),
             config,
         };
         if args.fix || args.diff {
@@ -329,7 +355,20 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         }
         lint_jobs.push(batch::LintJob::Lint(loaded.file, Box::new(opts)));
     }
-    let reports: Vec<FileReport> = on_workers(pool.as_ref(), || batch::lint_all(lint_jobs));
+    let mut reports: Vec<FileReport> = on_workers(pool.as_ref(), || batch::lint_all(lint_jobs));
+    if let Some(ev) = &metrics_profile.metrics {
+        // Metric findings go to the configurations linted; without any, to the metrics
+        // themselves (judged against kube-proxy's defaults).
+        let with_verdicts = !reports.iter().any(|r| !r.configs.is_empty());
+        let config = match config_for(None) {
+            Ok(c) => c,
+            Err(e) => {
+                out.stderr = format!("kp-lint: invalid configuration {e}\n");
+                return (out, EXIT_USAGE);
+            }
+        };
+        reports.extend(lint::metrics_reports(ev, with_verdicts, &config));
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -518,6 +557,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// `kp-lint recommend`.
+#[allow(clippy::too_many_arguments)]
 fn recommend(
     file: Option<&std::path::Path>,
     format: crate::cli::RecommendFormat,
@@ -525,6 +565,7 @@ fn recommend(
     write: bool,
     cluster_cidr: Option<&str>,
     profile_args: &crate::cli::ProfileArgs,
+    metrics_args: &crate::cli::MetricsArgs,
 ) -> (Output, u8) {
     let mut out = Output::default();
     let profile = match flag_profile(profile_args) {
@@ -534,10 +575,34 @@ fn recommend(
             return (out, EXIT_USAGE);
         }
     };
+    // What the metrics measure joins the profile (flags win); a source that cannot be read is
+    // said on standard error and the recommendation goes on without it.
+    let profile = if metrics_args.any() {
+        match crate::metrics::gather(metrics_args) {
+            Ok(ev) => {
+                for p in &ev.problems {
+                    out.stderr.push_str(&format!(
+                        "kp-lint: warning: {}: {}\n",
+                        ev.sources[p.source].name, p.message
+                    ));
+                }
+                let mut m = crate::metrics::profile(&ev);
+                m.metrics = Some(std::sync::Arc::new(ev));
+                profile.or(&m)
+            }
+            Err(e) => {
+                out.stderr = format!("kp-lint: {e}\n");
+                return (out, EXIT_USAGE);
+            }
+        }
+    } else {
+        profile
+    };
     let kb = crate::kb::kb();
     let release = profile
         .kubernetes_version
         .as_ref()
+        .or(profile.running_version.as_ref())
         .map_or(kb.releases.default, |r| r.value);
     let Some(path) = file else {
         if diff || write {

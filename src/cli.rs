@@ -44,6 +44,66 @@ pub struct ProfileArgs {
     pub cni: Option<String>,
 }
 
+/// Live metrics to judge the configuration by (docs/metrics.md).
+#[derive(Debug, Clone, clap::Args)]
+pub struct MetricsArgs {
+    /// A Prometheus text page: kube-proxy's `/metrics` (`http://NODE:10249/metrics`),
+    /// node_exporter's (`http://NODE:9100/metrics`), or a saved copy of either. Repeatable: one
+    /// per node.
+    #[arg(long, value_name = "FILE|URL", action = ArgAction::Append, help_heading = "Live metrics")]
+    pub metrics: Vec<String>,
+
+    /// A Prometheus server (`http://prometheus:9090`), queried across all nodes.
+    #[arg(long, value_name = "URL", help_heading = "Live metrics")]
+    pub prometheus: Option<String>,
+
+    /// The range Prometheus rates and quantiles are taken over (a PromQL duration).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "1h",
+        help_heading = "Live metrics"
+    )]
+    pub prometheus_window: String,
+
+    /// The environment variable holding a bearer token for --prometheus (never printed).
+    #[arg(long, value_name = "VAR", help_heading = "Live metrics")]
+    pub prometheus_token_env: Option<String>,
+
+    /// PEM certificates to trust for HTTPS, besides the system's.
+    #[arg(long, value_name = "FILE", help_heading = "Live metrics")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Time allowed for each HTTP request, body included (`5s`, `500ms`; Prometheus queries
+    /// get four times this in all).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_timeout, help_heading = "Live metrics")]
+    pub timeout: std::time::Duration,
+
+    /// Largest metrics page or API answer read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024, help_heading = "Live metrics")]
+    pub max_metrics_size: u64,
+}
+
+impl MetricsArgs {
+    /// Whether any metrics source is given.
+    pub fn any(&self) -> bool {
+        !self.metrics.is_empty() || self.prometheus.is_some()
+    }
+}
+
+/// A timeout: a Go duration (`5s`, `1m30s`, `500ms`) or a number of seconds.
+pub fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let ns = match s.parse::<f64>() {
+        Ok(secs) if secs.is_finite() => (secs * 1e9) as i128,
+        _ => crate::go::parse_duration(s)
+            .ok_or_else(|| format!("{s:?} is not a duration such as 5s or 500ms"))?,
+    };
+    if ns <= 0 || ns > 3_600 * 1_000_000_000 {
+        return Err(format!("{s:?}: give a duration above 0 and at most 1h"));
+    }
+    Ok(std::time::Duration::from_nanos(ns as u64))
+}
+
 /// Subcommands; without one, kp-lint lints the given paths.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -73,6 +133,8 @@ pub enum Command {
         cluster_cidr: Option<String>,
         #[command(flatten)]
         profile: ProfileArgs,
+        #[command(flatten)]
+        metrics: Box<MetricsArgs>,
     },
     /// Print a shell completion script (`kp-lint completions bash > /etc/bash_completion.d/kp-lint`).
     Completions {
@@ -181,6 +243,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub profile: ProfileArgs,
+
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 
     /// Apply safe fixes in place (for standard input, print the fixed text on standard output).
     #[arg(long, help_heading = "Fixes")]

@@ -87,6 +87,8 @@ pub enum ReleaseSource {
     Distribution,
     /// The tag of the kube-proxy container image.
     Image,
+    /// The version kube-proxy reports running (`kubernetes_build_info` in live metrics).
+    Metrics,
     Default,
 }
 
@@ -138,7 +140,10 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
                 }
             }
             (None, None, None, Some((r, _))) => (r, ReleaseSource::Image),
-            (None, None, None, None) => (kb.releases.default, ReleaseSource::Default),
+            (None, None, None, None) => match &opts.profile.running_version {
+                Some(r) => (r.value, ReleaseSource::Metrics),
+                None => (kb.releases.default, ReleaseSource::Default),
+            },
         };
         configs.push(ConfigSummary {
             document: cfg.document,
@@ -208,6 +213,9 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
         findings.extend(schema::check(cfg, &file.text, release, kb));
         let mut cx = Ctx::new(cfg, &file.text, release, kb, &opts.profile);
         rules::check_config(&mut cx);
+        if let Some(ev) = &opts.profile.metrics {
+            rules::metrics::check_config(&mut cx, ev);
+        }
         // A value the distribution fills in: say so where the finding is about it.
         for mut f in cx.findings {
             let note = f
@@ -230,6 +238,7 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
             .configs
             .first()
             .and_then(|c| c.kubeadm_release.map(|r| r.0)))
+        .or(opts.profile.running_version.as_ref().map(|p| p.value))
         .unwrap_or(kb.releases.default);
     findings.extend(rules::check_file(&file, release, &opts.profile));
     let path = (file.name != "<stdin>").then(|| std::path::Path::new(&file.name));
@@ -249,4 +258,48 @@ pub fn lint_source(mut file: SourceFile, opts: &Options) -> FileReport {
         findings,
         configs,
     }
+}
+
+/// One report per metrics source (`--metrics`, `--prometheus`): what could not be read, and,
+/// when no configuration was linted (`with_verdicts`), what the metrics say against
+/// kube-proxy's defaults, located in the page where there is one.
+pub fn metrics_reports(
+    ev: &crate::metrics::Evidence,
+    with_verdicts: bool,
+    config: &Config,
+) -> Vec<FileReport> {
+    let mut by_source: Vec<Vec<Finding>> = vec![Vec::new(); ev.sources.len()];
+    for (i, f) in rules::metrics::source_findings(ev, kb(), with_verdicts) {
+        if let Some(slot) = by_source.get_mut(i) {
+            slot.push(f);
+        }
+    }
+    ev.sources
+        .iter()
+        .zip(by_source)
+        .map(|(s, findings)| {
+            let text = s.text.as_deref().unwrap_or("").to_string();
+            let mut findings = config.apply(findings, None);
+            findings.sort_by(|a, b| {
+                (a.span.map(|s| s.start), a.rule.code).cmp(&(b.span.map(|s| s.start), b.rule.code))
+            });
+            FileReport {
+                file: SourceFile {
+                    name: s.name.clone(),
+                    lines: crate::source::text::LineIndex::new(&text),
+                    text,
+                    encoding: crate::source::text::Encoding::Utf8,
+                    documents: Vec::new(),
+                    findings: Vec::new(),
+                    configs: Vec::new(),
+                    skipped: false,
+                    facts: Vec::new(),
+                    services: Vec::new(),
+                    notes: Vec::new(),
+                },
+                findings,
+                configs: Vec::new(),
+            }
+        })
+        .collect()
 }

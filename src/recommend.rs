@@ -59,6 +59,35 @@ fn mode(profile: &Profile, release: Release, kb: &Kb) -> (&'static str, Option<S
     )
 }
 
+/// What live metrics say to set (KP810 minSyncPeriod, KP813 qps/burst, KP815 maxPerCore),
+/// keyed by the field's last name, with the reason: the worst node's verdict per rule.
+fn measured(profile: &Profile, kb: &Kb) -> Vec<(String, String, String)> {
+    let Some(ev) = &profile.metrics else {
+        return Vec::new();
+    };
+    let view = crate::rules::metrics::View::defaults(kb);
+    let mut worst: Vec<(String, crate::rules::metrics::Verdict)> = Vec::new();
+    for (node, v) in crate::rules::judge_metrics(ev, &view, kb) {
+        match worst.iter_mut().find(|(_, w)| w.rule.code == v.rule.code) {
+            Some(slot) if v.score > slot.1.score => *slot = (node, v),
+            Some(_) => {}
+            None => worst.push((node, v)),
+        }
+    }
+    let mut out = Vec::new();
+    for (node, v) in worst {
+        for (path, value) in &v.set {
+            let key = path.rsplit('.').next().unwrap_or(path).to_string();
+            out.push((
+                key,
+                value.clone(),
+                format!("{}: {} on {node}", v.rule.code, v.label),
+            ));
+        }
+    }
+    out
+}
+
 /// A new configuration for the profile, in the requested shape.
 pub fn new_config(
     profile: &Profile,
@@ -68,6 +97,13 @@ pub fn new_config(
     format: RecommendFormat,
 ) -> String {
     let mut d = Doc { lines: Vec::new() };
+    let measured = measured(profile, kb);
+    let pick = |key: &str, value: String, why: Option<String>| -> (String, Option<String>) {
+        match measured.iter().find(|(k, _, _)| k == key) {
+            Some((_, v, w)) => (v.clone(), Some(w.clone())),
+            None => (value, why),
+        }
+    };
     d.line(0, format!("# kp-lint recommend for Kubernetes {release}: values that differ from kube-proxy's defaults say why."));
     d.line(0, "apiVersion: kubeproxy.config.k8s.io/v1alpha1");
     d.line(0, "kind: KubeProxyConfiguration");
@@ -76,12 +112,12 @@ pub fn new_config(
     let t = &kb.tuning;
     d.line(0, format!("{mode}:"));
     d.kv(1, "syncPeriod", "30s", None);
-    d.kv(
-        1,
+    let (v, why) = pick(
         "minSyncPeriod",
-        &t.sync.recommended_min_sync_period,
+        t.sync.recommended_min_sync_period.clone(),
         None,
     );
+    d.kv(1, "minSyncPeriod", &v, why);
     if mode == "iptables" {
         d.kv(
             1,
@@ -118,8 +154,10 @@ pub fn new_config(
         "application/vnd.kubernetes.protobuf",
         None,
     );
-    d.kv(1, "qps", &format!("{}", t.client.default_qps), None);
-    d.kv(1, "burst", &t.client.default_burst.to_string(), None);
+    let (v, why) = pick("qps", format!("{}", t.client.default_qps), None);
+    d.kv(1, "qps", &v, why);
+    let (v, why) = pick("burst", t.client.default_burst.to_string(), None);
+    d.kv(1, "burst", &v, why);
     d.line(0, "conntrack:");
     // Where the release caps nf_conntrack_max, scale maxPerCore down so that the product stays
     // at the cap instead of being cut (KP402).
@@ -141,7 +179,8 @@ pub fn new_config(
             )
         }
     });
-    d.kv(1, "maxPerCore", &per_core.to_string(), max_note);
+    let (v, why) = pick("maxPerCore", per_core.to_string(), max_note);
+    d.kv(1, "maxPerCore", &v, why);
     d.kv(1, "min", &t.conntrack.default_min.to_string(), None);
     d.kv(1, "tcpEstablishedTimeout", "24h0m0s", None);
     d.kv(1, "tcpCloseWaitTimeout", "1h0m0s", None);

@@ -241,7 +241,8 @@ impl Evidence {
                 span: Some(e.span),
             }),
             Ok(exp) => {
-                let node = from_exposition(&exp, idx, &name, taken_at);
+                let file_clock = self.sources[idx].kind == SourceKind::File;
+                let node = from_exposition(&exp, idx, &name, taken_at, file_clock);
                 if !node.kube_proxy && !node.node_exporter {
                     self.problems.push(Problem {
                         source: idx,
@@ -295,8 +296,20 @@ fn series_name(labels: &[(&str, &str)]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(","))
 }
 
-/// The readings of one page.
-pub fn from_exposition(exp: &Exposition, source: usize, name: &str, taken_at: Option<f64>) -> Node {
+/// How far a saved page's file time may be from kube-proxy's last sync for it to stand for the
+/// moment the page was taken (a copied or checked-out file has a later time).
+pub const FILE_CLOCK_SLACK_SECONDS: f64 = 86_400.0;
+
+/// The readings of one page. `taken_at` is when it was taken (for a queued change's wait);
+/// `file_clock` says it is a file's modification time, trusted only within
+/// [`FILE_CLOCK_SLACK_SECONDS`] of the page's own sync timestamps.
+pub fn from_exposition(
+    exp: &Exposition,
+    source: usize,
+    name: &str,
+    taken_at: Option<f64>,
+    file_clock: bool,
+) -> Node {
     let mut node = Node::new(name, source);
     let at = |s: &text::Sample| At::Line {
         source,
@@ -349,7 +362,12 @@ pub fn from_exposition(exp: &Exposition, source: usize, name: &str, taken_at: Op
             .find(|s| s.label("ip_family") == family)
             .map_or(0.0, |s| s.value);
         if q.value > synced && q.value > 0.0 {
-            if let Some(now) = q.timestamp.map(|t| t as f64 / 1000.0).or(taken_at) {
+            let now = match q.timestamp {
+                Some(t) => Some(t as f64 / 1000.0),
+                None if file_clock => taken_at.filter(|t| t - q.value <= FILE_CLOCK_SLACK_SECONDS),
+                None => taken_at,
+            };
+            if let Some(now) = now {
                 node.max(
                     Signal::SyncPending,
                     (now - q.value).max(0.0),
@@ -509,4 +527,143 @@ pub fn profile(ev: &Evidence) -> crate::profile::Profile {
         ));
     }
     p
+}
+
+/// Read or fetch one `--metrics` argument: a URL is fetched, anything else is a file.
+fn read_page(arg: &str, opts: &fetch::FetchOptions) -> (Source, Result<Arc<str>, String>) {
+    let is_url = arg.starts_with("http://") || arg.starts_with("https://");
+    let mut source = Source {
+        name: if is_url {
+            fetch::redact(arg)
+        } else {
+            arg.to_string()
+        },
+        kind: if is_url {
+            SourceKind::Url
+        } else {
+            SourceKind::File
+        },
+        text: None,
+        taken_at: None,
+    };
+    let text = if is_url {
+        fetch::get(
+            arg,
+            "text/plain;version=0.0.4;q=1,*/*;q=0.1",
+            &["text/plain", "application/openmetrics-text"],
+            opts,
+        )
+        .map(|f| {
+            source.taken_at = Some(f.taken_at);
+            Arc::from(f.body)
+        })
+    } else {
+        read_file(std::path::Path::new(arg), opts.max_bytes).map(|(text, mtime)| {
+            source.taken_at = mtime;
+            text
+        })
+    };
+    (source, text)
+}
+
+/// A saved page: at most `max` bytes of UTF-8 text, and its modification time.
+fn read_file(path: &std::path::Path, max: u64) -> Result<(Arc<str>, Option<f64>), String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if meta.is_dir() {
+        return Err("a directory, not a metrics page".into());
+    }
+    if !meta.is_file() {
+        return Err("not a regular file (a FIFO or device is not read)".into());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "larger than the limit of {max} bytes (--max-metrics-size)"
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs_f64());
+    Ok((Arc::from(text), mtime))
+}
+
+/// Everything `--metrics` and `--prometheus` say. An error is a usage error (a bad window, a
+/// missing token variable); a source that cannot be used becomes a [`Problem`] instead.
+pub fn gather(args: &crate::cli::MetricsArgs) -> Result<Evidence, String> {
+    let mut ev = Evidence::default();
+    if !args.any() {
+        return Ok(ev);
+    }
+    if !prom::valid_window(&args.prometheus_window) {
+        return Err(format!(
+            "--prometheus-window {:?} is not a PromQL duration such as 1h or 30m",
+            args.prometheus_window
+        ));
+    }
+    let token = match &args.prometheus_token_env {
+        None => None,
+        Some(var) => match std::env::var(var) {
+            Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            _ => {
+                return Err(format!(
+                    "--prometheus-token-env {var}: the environment variable is not set or empty"
+                ));
+            }
+        },
+    };
+    let opts = fetch::FetchOptions {
+        timeout: args.timeout,
+        max_bytes: args.max_metrics_size,
+        ca_file: args.ca_file.clone(),
+        token: None,
+    };
+    // Pages are read side by side (each bounded by --timeout), and added in the order given.
+    let mut pages = Vec::with_capacity(args.metrics.len());
+    for chunk in args.metrics.chunks(16) {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = chunk
+                .iter()
+                .map(|a| s.spawn(|| read_page(a, &opts)))
+                .collect();
+            for (h, a) in handles.into_iter().zip(chunk) {
+                pages.push(h.join().unwrap_or_else(|_| {
+                    (
+                        Source {
+                            name: fetch::redact(a),
+                            kind: SourceKind::File,
+                            text: None,
+                            taken_at: None,
+                        },
+                        Err("reading it failed unexpectedly".to_string()),
+                    )
+                }));
+            }
+        });
+    }
+    for (mut source, text) in pages {
+        match text {
+            Ok(t) => {
+                source.text = Some(t);
+                ev.add_page(source);
+            }
+            Err(e) => ev.add_problem(source, e),
+        }
+    }
+    if let Some(url) = &args.prometheus {
+        let opts = fetch::FetchOptions { token, ..opts };
+        prom::collect(&mut ev, url, &args.prometheus_window, &opts);
+    }
+    Ok(ev)
 }

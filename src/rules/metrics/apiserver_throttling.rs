@@ -51,5 +51,6 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         label: "429 answers".into(),
         at: r.at.clone(),
         score: r.value,
+        set: Vec::new(),
     })
 }

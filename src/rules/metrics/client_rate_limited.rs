@@ -44,6 +44,18 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         return None;
     }
     let (qps, burst) = (j.view.qps, j.view.burst);
+    // The fix doubles kube-proxy's defaults once; beyond that it is a judgement for the API
+    // server's owners, so the advice stays without a fix.
+    let t = &j.kb.tuning.client;
+    let (to_qps, to_burst) = (t.default_qps * 2.0, t.default_burst * 2);
+    let set = if qps < to_qps && burst <= to_burst {
+        vec![
+            ("clientConnection.qps".to_string(), format!("{to_qps}")),
+            ("clientConnection.burst".to_string(), to_burst.to_string()),
+        ]
+    } else {
+        Vec::new()
+    };
     Some(Verdict {
         rule: &RULE,
         message: format!(
@@ -54,14 +66,24 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
                 .map(|s| format!(" ({s})"))
                 .unwrap_or_default(),
         ),
-        help: format!(
-            "raise clientConnection.qps to {} and clientConnection.burst to {}, watching the API server's load",
-            qps * 2.0,
-            burst * 2
-        ),
+        help: if set.is_empty() {
+            format!(
+                "raise clientConnection.qps to {} and clientConnection.burst to {}, watching the API server's load",
+                qps * 2.0,
+                burst * 2
+            )
+        } else {
+            format!(
+                "raise clientConnection.qps to {to_qps} and clientConnection.burst to {to_burst} (twice kube-proxy's defaults), watching the API server's load"
+            )
+        },
         path: Some("clientConnection.qps".into()),
-        label: format!("requests wait {} here", secs_f(r.value)),
+        label: format!(
+            "requests wait {} (p99) for the rate limiter",
+            secs_f(r.value)
+        ),
         at: r.at.clone(),
         score: r.value,
+        set,
     })
 }

@@ -53,12 +53,16 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
     }
     let want = (entries.value / j.t.conntrack_target_ratio).ceil();
     let cap = j.kb.tuning.conntrack.max_cap as f64;
+    let mut set = Vec::new();
     let help = match (j.view.max_per_core, j.node.get(Signal::Cores)) {
         (Some(0), _) => format!(
             "conntrack.maxPerCore is 0, so kube-proxy leaves nf_conntrack_max alone: raise the node's net.netfilter.nf_conntrack_max to at least {want:.0}"
         ),
         (_, Some(cores)) if cores.value > 0.0 => {
             let per_core = (want / cores.value / 8192.0).ceil() * 8192.0;
+            if j.view.max_per_core.is_some_and(|m| (m as f64) < per_core) {
+                set.push(("conntrack.maxPerCore".to_string(), format!("{per_core:.0}")));
+            }
             format!(
                 "raise conntrack.maxPerCore to {per_core:.0} ({} cores → a table of {:.0}, about half full){}",
                 cores.value,
@@ -86,8 +90,9 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         ),
         help,
         path: Some("conntrack.maxPerCore".into()),
-        label: format!("{:.0} % full", ratio * 100.0),
+        label: format!("conntrack table {:.0} % full", ratio * 100.0),
         at: entries.at.clone(),
         score: ratio,
+        set,
     })
 }

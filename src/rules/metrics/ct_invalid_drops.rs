@@ -56,5 +56,6 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         label: "INVALID drops".into(),
         at: r.at.clone(),
         score: r.value,
+        set: Vec::new(),
     })
 }

@@ -116,6 +116,10 @@ pub struct Verdict {
     pub at: At,
     /// How bad (for picking the worst node): the measured value, in the rule's unit.
     pub score: f64,
+    /// What the advice sets, as (field path, YAML value): applied by `--fix --unsafe-fixes`
+    /// and `kp-lint recommend`. Only values that differ from the configuration's, so that a
+    /// second fix changes nothing although the measurement stays.
+    pub set: Vec<(String, String)>,
 }
 
 /// Everything a node-judging rule gets.
@@ -169,13 +173,44 @@ pub fn check_config(cx: &mut Ctx<'_>, ev: &Evidence) {
             Some(p) => cx.at_field_or_doc(v.rule, p, message, &v.label),
             None => cx.at_doc(v.rule, message),
         };
-        let f = f.help(format!(
-            "{}\nmeasured on {node}: {}",
-            v.help,
-            ev.describe(&v.at)
-        ));
-        cx.findings.push(f);
+        let measured = if ev
+            .sources
+            .get(v.at.source())
+            .is_some_and(|s| s.name == node)
+        {
+            format!("measured at {}", ev.describe(&v.at))
+        } else {
+            format!("measured on {node}: {}", ev.describe(&v.at))
+        };
+        let f = f.help(format!("{}\n{measured}", v.help));
+        let fix = fix_for(cx, &v);
+        cx.findings.push(f.with_fix(fix));
     }
+}
+
+/// The unsafe fix that applies a verdict's values (all of them, or none).
+fn fix_for(cx: &Ctx<'_>, v: &Verdict) -> Option<crate::fix::Fix> {
+    if v.set.is_empty() {
+        return None;
+    }
+    let mut edits = Vec::new();
+    let mut said = Vec::new();
+    for (path, value) in &v.set {
+        let f = cx.fix_set(path, value, crate::fix::Safety::Unsafe, "")?;
+        edits.extend(f.edits);
+        said.push(format!("{path}: {value}"));
+    }
+    // Edits that meet (two keys inserted at one place, a parent created twice) are not made
+    // together: the finding keeps its advice without a fix.
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    if edits.windows(2).any(|w| w[1].span.start <= w[0].span.end) {
+        return None;
+    }
+    Some(crate::fix::Fix {
+        safety: crate::fix::Safety::Unsafe,
+        message: format!("set {} (from the metrics)", said.join(", ")),
+        edits,
+    })
 }
 
 /// Findings about the metrics sources themselves, and, when no configuration is linted, the
@@ -200,7 +235,13 @@ pub fn source_findings(ev: &Evidence, kb: &Kb, with_verdicts: bool) -> Vec<(usiz
         let view = View::defaults(kb);
         for (node, v) in crate::rules::judge_metrics(ev, &view, kb) {
             let source = v.at.source();
-            let mut f = Finding::new(v.rule, format!("{} on {node}", v.message)).help(format!(
+            // A page's node is the page itself: no need to name it again.
+            let on = if node == ev.sources[source].name {
+                String::new()
+            } else {
+                format!(" on {node}")
+            };
+            let mut f = Finding::new(v.rule, format!("{}{on}", v.message)).help(format!(
                 "{}\n(judged against kube-proxy's defaults: lint the configuration together with the metrics to judge it against yours)",
                 v.help
             ));

@@ -52,5 +52,6 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         label: "failures".into(),
         at: r.at.clone(),
         score: r.value,
+        set: Vec::new(),
     })
 }

@@ -46,11 +46,20 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
     if r.value <= bound {
         return None;
     }
-    let suggest = (r.value * 2.0).ceil().max(1.0) as u64;
+    // Twice the p99, but never above syncPeriod (kube-proxy rejects minSyncPeriod > syncPeriod).
+    let twice = (r.value * 2.0).ceil().max(1.0);
+    let cap = j.view.sync.unwrap_or(30.0).floor().max(1.0);
+    let suggest = twice.min(cap) as u64;
     let section = j.view.section;
-    let mut help = format!(
-        "raise {section}.minSyncPeriod to about {suggest}s (twice the p99), so that changes are batched into fewer syncs"
-    );
+    let mut help = if twice > cap {
+        format!(
+            "raise {section}.minSyncPeriod to {suggest}s (twice the p99 would exceed syncPeriod, which kube-proxy does not accept), so that changes are batched into fewer syncs"
+        )
+    } else {
+        format!(
+            "raise {section}.minSyncPeriod to about {suggest}s (twice the p99), so that changes are batched into fewer syncs"
+        )
+    };
     if j.view.mode == "iptables" {
         help.push_str("; at this size nftables mode (incremental syncs) is the lasting fix");
     }
@@ -70,5 +79,10 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         label: format!("syncs take {} (p99)", secs_f(r.value)),
         at: r.at.clone(),
         score: r.value,
+        set: if (suggest as f64) > min_sync {
+            vec![(format!("{section}.minSyncPeriod"), format!("{suggest}s"))]
+        } else {
+            Vec::new()
+        },
     })
 }

@@ -59,5 +59,6 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         label: format!("waiting {}", secs_f(r.value)),
         at: r.at.clone(),
         score: r.value,
+        set: Vec::new(),
     })
 }
