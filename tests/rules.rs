@@ -5,7 +5,9 @@
 //! diagnostics of each file are snapshotted beside it (testdata/rules/<CODE>/snapshots/).
 //! A header line `# kubernetes-version: 1.30` sets the release; `# kp-lint-args: --metallb l2
 //! --nodes 500` sets profile values (`--kernel-version`, `--nodes`, `--services`, `--endpoints`,
-//! `--cores-per-node`, `--metallb`).
+//! `--cores-per-node`, `--metallb`, and `--metrics testdata/metrics/PAGE` for the KP8xx rules,
+//! with `--metrics-taken-at EPOCH` for when the pages were taken). KP801 and KP802 are about
+//! the metrics sources, not a configuration: tests/metrics.rs covers them.
 //! As in ruff's rule tests, only the folder's rule and the rules a fixture expects are enabled,
 //! so advisory rules that fire on most configurations do not clutter other rules' fixtures.
 
@@ -49,6 +51,11 @@ fn profile_of(text: &str) -> Profile {
     };
     let mut p = Profile::default();
     let words: Vec<&str> = args.split_whitespace().collect();
+    let taken_at = words
+        .windows(2)
+        .find(|w| w[0] == "--metrics-taken-at")
+        .map(|w| w[1].parse::<f64>().unwrap());
+    let mut ev = kp_lint::metrics::Evidence::default();
     for pair in words.chunks(2) {
         let (flag, v) = (pair[0], pair.get(1).copied().unwrap_or(""));
         let src = flag.to_string();
@@ -58,6 +65,17 @@ fn profile_of(text: &str) -> Profile {
             "--services" => p.services = Some(Sourced::new(v.parse().unwrap(), src)),
             "--endpoints" => p.endpoints = Some(Sourced::new(v.parse().unwrap(), src)),
             "--cores-per-node" => p.cores_per_node = Some(Sourced::new(v.parse().unwrap(), src)),
+            "--metrics" => {
+                let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(v);
+                let text = std::fs::read_to_string(&file).unwrap();
+                ev.add_page(kp_lint::metrics::Source {
+                    name: v.to_string(),
+                    kind: kp_lint::metrics::SourceKind::Url,
+                    text: Some(text.into()),
+                    taken_at,
+                });
+            }
+            "--metrics-taken-at" => {}
             "--metallb" => {
                 let m = match v {
                     "l2" => MetalLb::L2,
@@ -68,6 +86,11 @@ fn profile_of(text: &str) -> Profile {
             }
             other => panic!("kp-lint-args: unsupported {other}"),
         }
+    }
+    if !ev.sources.is_empty() {
+        assert!(ev.problems.is_empty(), "{:?}", ev.problems);
+        p = p.or(&kp_lint::metrics::profile(&ev));
+        p.metrics = Some(std::sync::Arc::new(ev));
     }
     p
 }
@@ -100,6 +123,10 @@ fn render_plain(report: kp_lint::lint::FileReport) -> String {
 #[test]
 fn every_rule_has_valid_and_invalid_fixtures() {
     for rule in kp_lint::rules::all() {
+        // About metrics sources, not configurations: tests/metrics.rs.
+        if ["KP801", "KP802"].contains(&rule.code) {
+            continue;
+        }
         let dir = root().join(rule.code);
         let names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap_or_else(|_| panic!("testdata/rules/{} is missing", rule.code))

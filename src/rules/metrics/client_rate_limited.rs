@@ -35,6 +35,7 @@ crate::declare_rule! {
         category: Metrics,
         severity: Warning,
         summary: "kube-proxy's requests wait in its client-side rate limiter",
+        fix: Unsafe,
     }
 }
 

@@ -38,6 +38,7 @@ crate::declare_rule! {
         category: Metrics,
         severity: Warning,
         summary: "a node's conntrack table is more than 75 % full",
+        fix: Unsafe,
     }
 }
 

@@ -36,6 +36,7 @@ crate::declare_rule! {
         category: Metrics,
         severity: Warning,
         summary: "rule syncs take longer (p99) than minSyncPeriod",
+        fix: Unsafe,
     }
 }
 
