@@ -37,6 +37,10 @@ pub const MAX_REDIRECTS: usize = 5;
 /// string's values (which may carry tokens).
 pub fn redact(url: &str) -> String {
     match reqwest::Url::parse(url) {
+        // Nothing to hide: the URL as the user wrote it.
+        Ok(u) if u.username().is_empty() && u.password().is_none() && u.query().is_none() => {
+            url.to_string()
+        }
         Ok(mut u) => {
             if !u.username().is_empty() || u.password().is_some() {
                 let _ = u.set_username("");

@@ -79,7 +79,9 @@ pub fn queries() -> Vec<(Signal, String)> {
         (Signal::ConntrackLimit, "max by (instance) (node_nf_conntrack_entries_limit)".into()),
         (
             Signal::ConntrackDrops,
-            "sum by (instance) (increase({__name__=~\"node_nf_conntrack_stat_(drop|early_drop)\"}[{W}]))".into(),
+            // One increase() per metric: over a `{__name__=~…}` selector the two series lose
+            // their names and collide (Prometheus answers 422).
+            "(sum by (instance) (increase(node_nf_conntrack_stat_drop[{W}])) + sum by (instance) (increase(node_nf_conntrack_stat_early_drop[{W}]))) or sum by (instance) (increase(node_nf_conntrack_stat_drop[{W}]))".into(),
         ),
         (
             Signal::IptablesRules,
@@ -91,7 +93,7 @@ pub fn queries() -> Vec<(Signal, String)> {
         ),
         (
             Signal::SyncFailures,
-            "sum by (instance) (increase({__name__=~\"kubeproxy_sync_proxy_rules_(iptables_restore|nftables_sync)_failures_total\"}[{W}]))".into(),
+            "sum by (instance) (increase(kubeproxy_sync_proxy_rules_iptables_restore_failures_total[{W}])) or sum by (instance) (increase(kubeproxy_sync_proxy_rules_nftables_sync_failures_total[{W}]))".into(),
         ),
         (Signal::IpvsBackends, "count by (instance) (node_ipvs_backend_weight)".into()),
         (

@@ -49,14 +49,13 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
     // server's owners, so the advice stays without a fix.
     let t = &j.kb.tuning.client;
     let (to_qps, to_burst) = (t.default_qps * 2.0, t.default_burst * 2);
-    let set = if qps < to_qps && burst <= to_burst {
-        vec![
-            ("clientConnection.qps".to_string(), format!("{to_qps}")),
-            ("clientConnection.burst".to_string(), to_burst.to_string()),
-        ]
-    } else {
-        Vec::new()
-    };
+    let mut set = Vec::new();
+    if qps < to_qps {
+        set.push(("clientConnection.qps".to_string(), format!("{to_qps}")));
+    }
+    if burst < to_burst {
+        set.push(("clientConnection.burst".to_string(), to_burst.to_string()));
+    }
     Some(Verdict {
         rule: &RULE,
         message: format!(

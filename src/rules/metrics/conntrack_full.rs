@@ -61,7 +61,30 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         ),
         (_, Some(cores)) if cores.value > 0.0 => {
             let per_core = (want / cores.value / 8192.0).ceil() * 8192.0;
-            if j.view.max_per_core.is_some_and(|m| (m as f64) < per_core) {
+            let asked = j.view.max_per_core.unwrap_or(0) as f64;
+            if asked >= per_core {
+                return Some(Verdict {
+                    rule: &RULE,
+                    message: format!(
+                        "the conntrack table is {:.0} % full ({:.0} of {:.0} entries) although the configuration asks for conntrack.maxPerCore {asked:.0}",
+                        ratio * 100.0,
+                        entries.value,
+                        limit.value
+                    ),
+                    help: format!(
+                        "the node's table ({:.0}) is smaller than the configuration asks for ({:.0} on {} cores): roll the configuration out, or find what caps the table (kube-proxy's cap of {cap:.0} since 1.36, a sysctl set after kube-proxy starts)",
+                        limit.value,
+                        asked * cores.value,
+                        cores.value
+                    ),
+                    path: Some("conntrack.maxPerCore".into()),
+                    label: format!("conntrack table {:.0} % full", ratio * 100.0),
+                    at: entries.at.clone(),
+                    score: ratio,
+                    set: Vec::new(),
+                });
+            }
+            if j.view.max_per_core.is_some() {
                 set.push(("conntrack.maxPerCore".to_string(), format!("{per_core:.0}")));
             }
             format!(

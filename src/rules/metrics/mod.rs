@@ -193,17 +193,25 @@ fn fix_for(cx: &Ctx<'_>, v: &Verdict) -> Option<crate::fix::Fix> {
     if v.set.is_empty() {
         return None;
     }
-    let mut edits = Vec::new();
+    let mut edits: Vec<crate::fix::Edit> = Vec::new();
     let mut said = Vec::new();
     for (path, value) in &v.set {
         let f = cx.fix_set(path, value, crate::fix::Safety::Unsafe, "")?;
+        // Edits that meet (two keys inserted at one place, a parent created twice) are not
+        // made together: the later one waits for the next round, when the finding comes back
+        // with only what is still missing.
+        let meets = f.edits.iter().any(|e| {
+            edits
+                .iter()
+                .any(|o| e.span.start <= o.span.end && o.span.start <= e.span.end)
+        });
+        if meets {
+            continue;
+        }
         edits.extend(f.edits);
         said.push(format!("{path}: {value}"));
     }
-    // Edits that meet (two keys inserted at one place, a parent created twice) are not made
-    // together: the finding keeps its advice without a fix.
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
-    if edits.windows(2).any(|w| w[1].span.start <= w[0].span.end) {
+    if edits.is_empty() {
         return None;
     }
     Some(crate::fix::Fix {
