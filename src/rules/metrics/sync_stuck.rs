@@ -14,7 +14,10 @@ crate::declare_rule! {
     /// That is kube-proxy's own test for being stuck: its `/healthz` fails when it has not
     /// progressed within 2 × syncPeriod. New Services and endpoints are not reaching this node.
     /// "Now" is the time the page was fetched, a sample's timestamp, or a saved file's
-    /// modification time; with Prometheus it is the query time.
+    /// modification time; with Prometheus it is the query time. A saved file's time is trusted
+    /// only within a day of the page's own sync timestamps (a copied or checked-out file has a
+    /// later time, which would make every queued change look stuck); beyond that the rule
+    /// stays silent for that page.
     ///
     /// ## Example
     /// ```text
@@ -27,6 +30,8 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - kubernetes/website content/en/docs/reference/networking/virtual-ips.md (healthz)
+    /// - kubernetes/kubernetes cmd/kube-proxy/app/server.go
+    ///   (`healthcheck.NewProxyHealthServer(config.HealthzBindAddress, 2*config.SyncPeriod.Duration, …)`)
     /// - kubernetes/kubernetes pkg/proxy/metrics/metrics.go (`SyncProxyRulesLastQueuedTimestamp`:
     ///   "If this is much larger than … last_timestamp_seconds, then something is hung")
     pub static RULE = {
