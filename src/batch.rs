@@ -50,6 +50,7 @@ impl Loaded {
 pub fn has_work(file: &SourceFile) -> bool {
     !file.configs.is_empty()
         || !file.services.is_empty()
+        || !file.alert_rules.is_empty()
         || !file.facts.is_empty()
         || !file.findings.is_empty()
         || file.notes.iter().any(|n| n.span.is_some())

@@ -295,6 +295,7 @@ pub fn metrics_reports(
                     skipped: false,
                     facts: Vec::new(),
                     services: Vec::new(),
+                    alert_rules: Vec::new(),
                     notes: Vec::new(),
                 },
                 findings,

@@ -275,6 +275,7 @@ registry! {
         ipvs::service_scheduler_annotation,
         ipvs::topology_keys,
         ipvs::nf_conntrack_ipv4,
+        network::alert_metric_names,
     ],
     metrics: [
         metrics::sync_slow,

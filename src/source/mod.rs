@@ -226,6 +226,22 @@ pub enum Fact {
     },
 }
 
+/// A Prometheus alerting or recording rule (a PrometheusRule object or a rule file), for the
+/// rule about kube-proxy and IPVS metric names in PromQL (KP610).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertRule {
+    pub document: usize,
+    pub describe: String,
+    /// The `alert:` or `record:` name.
+    pub name: String,
+    /// An alerting rule (else a recording rule).
+    pub alert: bool,
+    /// The PromQL expression, as YAML decodes it.
+    pub expr: String,
+    /// The `expr` value as written.
+    pub span: Span,
+}
+
 /// A Service, for the rules about Service-level kube-proxy myths.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceInfo {
@@ -255,6 +271,8 @@ pub struct SourceFile {
     pub skipped: bool,
     pub facts: Vec<Fact>,
     pub services: Vec<ServiceInfo>,
+    /// Prometheus alerting and recording rules (KP610).
+    pub alert_rules: Vec<AlertRule>,
     /// What was recognised without being linted, and why (JSON `files[].notes`).
     pub notes: Vec<Note>,
 }
@@ -272,6 +290,7 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
         skipped: false,
         facts: Vec::new(),
         services: Vec::new(),
+        alert_rules: Vec::new(),
         notes: Vec::new(),
     };
     match text::decode(bytes, limits) {
@@ -822,6 +841,15 @@ fn detect(
             });
         }
         "Service" if api == "v1" => service(file, d, root),
+        "PrometheusRule" if api.starts_with("monitoring.coreos.com/") => {
+            if let Some(groups) = root
+                .get("spec")
+                .map(|n| d.resolve(n))
+                .and_then(|s| s.get("groups"))
+            {
+                alert_rules(file, d, groups, &describe_object(d, root, kind));
+            }
+        }
         "ServiceMonitor" | "PodMonitor" if api.starts_with("monitoring.coreos.com/") => {
             let name = root
                 .get("metadata")
@@ -864,6 +892,10 @@ fn detect(
             }
         }
         "" if api.is_empty() => {
+            // A Prometheus rule file (`groups:` of `rules:`).
+            if let Some(groups) = root.get("groups") {
+                alert_rules(file, d, groups, "Prometheus rule file");
+            }
             // Helm values: Cilium's kubeProxyReplacement; kube-prometheus-stack's kubeProxy.enabled.
             cilium_values(file, d, root, "Helm values");
             if let Some((k, v)) = root.get_entry("kubeProxy") {
@@ -1009,6 +1041,42 @@ fn service(file: &mut SourceFile, d: &Document, root: &Node) {
         topology_keys,
         client_ip_affinity,
     });
+}
+
+/// The alerting and recording rules of a `groups:` list.
+fn alert_rules(file: &mut SourceFile, d: &Document, groups: &Node, describe: &str) {
+    let yaml::NodeKind::Sequence(groups) = &d.resolve(groups).kind else {
+        return;
+    };
+    for g in groups {
+        let Some(yaml::NodeKind::Sequence(rules)) =
+            d.resolve(g).get("rules").map(|n| &d.resolve(n).kind)
+        else {
+            continue;
+        };
+        for r in rules {
+            let r = d.resolve(r);
+            let Some(expr) = r.get("expr").map(|n| d.resolve(n)) else {
+                continue;
+            };
+            let Some(text) = expr.as_str() else {
+                continue;
+            };
+            let (name, alert) = match (str_of(d, r.get("alert")), str_of(d, r.get("record"))) {
+                (Some(a), _) => (a, true),
+                (None, Some(r)) => (r, false),
+                (None, None) => ("?", true),
+            };
+            file.alert_rules.push(AlertRule {
+                document: d.index,
+                describe: describe.to_string(),
+                name: name.to_string(),
+                alert,
+                expr: text.to_string(),
+                span: expr.span,
+            });
+        }
+    }
 }
 
 /// `Kind namespace/name`, or just `Kind` when the object has no name.

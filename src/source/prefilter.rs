@@ -73,6 +73,13 @@ const WORDS: &[(&str, Word)] = &[
     ("x-k8s.io", Word::Decisive),
     ("kubeadmConfigSpec", Word::Decisive),
     ("KubeOneCluster", Word::Decisive),
+    // kube-proxy's and node_exporter's IPVS metrics in PromQL (alert and recording rules,
+    // KP610); before `ipvs`, which they start with.
+    ("kubeproxy_", Word::Decisive),
+    ("ipvs_incoming_", Word::Decisive),
+    ("ipvs_outgoing_", Word::Decisive),
+    ("ipvs_connections_", Word::Decisive),
+    ("ipvs_backend_", Word::Decisive),
     ("conntrack", Word::SectionKey),
     ("iptables", Word::SectionKey),
     ("ipvs", Word::SectionKey),

@@ -1,6 +1,7 @@
 //! KP6xx: networking and surroundings — kernel requirements, Cilium, MetalLB, bind addresses,
 //! local-traffic detection and NodePorts.
 
+pub mod alert_metric_names;
 pub mod cilium_replacement;
 pub mod cluster_cidr_missing;
 pub mod localhost_node_ports;
