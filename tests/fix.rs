@@ -376,7 +376,10 @@ fn flags_that_cannot_be_edited_are_left_alone_and_the_finding_stays() {
             .write_stdin(text.clone())
             .assert()
             .stdout(predicate::str::contains("KP501"))
-            .stdout(predicate::str::contains("fix (--fix)").not());
+            .stdout(predicate::str::contains("fix (--fix)").not())
+            .stdout(predicate::str::contains(
+                "not fixed automatically: the flags are",
+            ));
     }
 }
 

@@ -331,8 +331,34 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    pub fn emit(&mut self, f: Finding) {
+    pub fn emit(&mut self, mut f: Finding) {
+        if f.fix.is_none() && f.rule.fix != crate::rules::Fixable::No {
+            if let Some(why) = self.flags_not_editable() {
+                let note = format!("not fixed automatically: {why}");
+                f.help = Some(match f.help.take() {
+                    Some(h) => format!("{h}\n{note}"),
+                    None => note,
+                });
+            }
+        }
         self.findings.push(f);
+    }
+
+    /// Why `--fix` leaves this configuration's command line alone, when it does.
+    fn flags_not_editable(&self) -> Option<&'static str> {
+        let Origin::Flags { config_flag, .. } = &self.cfg.origin else {
+            return None;
+        };
+        if config_flag.is_some() {
+            return None;
+        }
+        match self.cfg.flag_list_end {
+            None => Some("the flags are words of a shell string; edit them by hand"),
+            Some(s) if !edits::is_block_item(self.text, s) => {
+                Some("the flags are a flow sequence ([…]); edit them by hand")
+            }
+            Some(_) => None,
+        }
     }
 
     /// Strings of a list field with their index.
