@@ -282,22 +282,13 @@ impl<'a> Ctx<'a> {
         self.cfg.flags.iter().rev().find(|u| u.name == name)
     }
 
-    /// The flag that sets a field (`--iptables-*` sync periods also set nftables mode's, as
-    /// kube-proxy's processV1Alpha1Flags does).
+    /// The flag that sets a field.
     fn flag_name_for(&self, path: &str) -> Option<&'static str> {
-        let find = |field: &str| {
-            self.kb
-                .flags
-                .iter()
-                .find(|f| f.field.as_deref() == Some(field) && f.kind != "deprecated-port")
-                .map(|f| f.name.as_str())
-        };
-        find(path).or_else(|| {
-            let rest = path.strip_prefix("nftables.")?;
-            matches!(rest, "syncPeriod" | "minSyncPeriod")
-                .then(|| find(&format!("iptables.{rest}")))
-                .flatten()
-        })
+        self.kb
+            .flags
+            .iter()
+            .find(|f| f.field.as_deref() == Some(path) && f.kind != "deprecated-port")
+            .map(|f| f.name.as_str())
     }
 
     /// Remove one gate from the `--feature-gates` flag that sets it: the `Name=bool` pair, or
