@@ -461,6 +461,104 @@ mod tests {
     }
 
     #[test]
+    fn a_pair_is_removed_from_a_comma_list_with_one_comma() {
+        let cases = [
+            (
+                "--feature-gates=A=true,B=false,C=true",
+                "B",
+                "--feature-gates=A=true,C=true",
+            ),
+            (
+                "--feature-gates=A=true,B=false",
+                "A",
+                "--feature-gates=B=false",
+            ),
+            (
+                "--feature-gates=A=true,B=false",
+                "B",
+                "--feature-gates=A=true",
+            ),
+            (
+                "--feature-gates=A=true, B=false",
+                "B",
+                "--feature-gates=A=true",
+            ),
+        ];
+        for (t, gate, want) in cases {
+            let v = Span::new("--feature-gates=".len(), t.len());
+            let out = run(t, remove_list_pair(t, v, gate));
+            assert_eq!(out, want, "{t} without {gate}");
+        }
+        // The only gate, or one that is not there: no pair edit (the flag goes, or nothing).
+        let t = "--feature-gates=A=true,";
+        assert!(remove_list_pair(t, Span::new(16, t.len()), "A").is_none());
+        assert!(remove_list_pair(t, Span::new(16, t.len()), "B").is_none());
+    }
+
+    #[test]
+    fn a_flag_item_is_inserted_in_the_lists_style() {
+        let t = "args:
+  - \"--a=1\"   # c
+  - x
+";
+        let at = t.find("\"--a").unwrap();
+        let out = run(t, insert_item(t, Span::new(at, at + 7), "--b=2"));
+        assert_eq!(
+            out,
+            "args:
+  - \"--a=1\"   # c
+  - \"--b=2\"
+  - x
+"
+        );
+        let t = "args:
+    -   --a=1";
+        let at = t.find("--a").unwrap();
+        let out = run(t, insert_item(t, Span::new(at, t.len()), "--b=2"));
+        assert_eq!(
+            out,
+            "args:
+    -   --a=1
+    -   --b=2"
+        );
+        // Not a block item on its own line: a flow sequence, a shell string.
+        let t = "args: [--a=1]
+";
+        let at = t.find("--a").unwrap();
+        assert!(insert_item(t, Span::new(at, at + 5), "--b=2").is_none());
+        assert!(!is_block_item(t, Span::new(at, at + 5)));
+        let t = "- sh -c kube-proxy --a=1
+";
+        let at = t.find("--a").unwrap();
+        assert!(insert_item(t, Span::new(at, at + 5), "--b=2").is_none());
+        assert!(!is_block_item(t, Span::new(at, at + 5)));
+    }
+
+    #[test]
+    fn the_last_entry_takes_its_parent_unless_a_comment_would_go() {
+        let t = format!("{KPC}featureGates:\n  A: true\nmode: ipvs\n");
+        let c = cfg_of(&t);
+        let e = remove_field(&t, &c, &Path::parse("featureGates.A")).unwrap();
+        assert_eq!(apply(&t, &e).unwrap(), format!("{KPC}mode: ipvs\n"));
+        let t = format!("{KPC}featureGates:\n  # why\n  A: true\nmode: ipvs\n");
+        let c = cfg_of(&t);
+        let e = remove_field(&t, &c, &Path::parse("featureGates.A")).unwrap();
+        assert_eq!(
+            apply(&t, &e).unwrap(),
+            format!("{KPC}featureGates: {{}}\n  # why\nmode: ipvs\n")
+        );
+        // One of two: the entry goes, and the parent's key is claimed for this round.
+        let t = format!("{KPC}featureGates:\n  A: true\n  B: true\n");
+        let c = cfg_of(&t);
+        let e = remove_field(&t, &c, &Path::parse("featureGates.A")).unwrap();
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            apply(&t, &e).unwrap(),
+            format!("{KPC}featureGates:\n  B: true\n")
+        );
+    }
+
+    #[test]
     fn flow_style_is_left_alone() {
         let t = format!("{KPC}ipvs: {{scheduler: rr}}\n");
         let c = cfg_of(&t);
