@@ -290,11 +290,10 @@ fn unknown_field(
         {
             return None;
         }
-        let e = edits::remove_entry(text, fs.key?, fs.value)?;
         Some(Fix {
             safety,
             message,
-            edits: vec![e],
+            edits: edits::remove_field(text, cfg, p)?,
         })
     };
     let at = fs.key.unwrap_or(fs.value);

@@ -97,6 +97,55 @@ pub fn remove_entry(text: &str, key: Span, value: Span) -> Option<Edit> {
     })
 }
 
+/// Remove the field at `path` of a file or ConfigMap configuration (its key, value lines and a
+/// comment on its last line), without leaving its parent mapping empty: the only entry of a
+/// parent takes the parent with it (`featureGates:` goes with its last gate), or, when comment
+/// lines inside the parent would go too, the parent is written `{}`. Removing one of several
+/// entries also claims the parent's key, so that two removals from the same mapping wait for
+/// separate rounds and the last one sees it would empty the parent.
+pub fn remove_field(text: &str, cfg: &ProxyConfig, path: &Path) -> Option<Vec<Edit>> {
+    let fs = cfg.data.spans.get(path)?;
+    let own = remove_entry(text, fs.key?, fs.value)?;
+    let Some(parent) = path.parent().filter(|p| !p.is_root()) else {
+        return Some(vec![own]);
+    };
+    let (Some(serde_json::Value::Object(siblings)), Some(pfs)) = (
+        crate::model::get_path(&cfg.data.value, &parent),
+        cfg.data.spans.get(&parent),
+    ) else {
+        return Some(vec![own]);
+    };
+    let Some(pkey) = pfs.key.filter(|k| text[k.end..].starts_with(':')) else {
+        return Some(vec![own]);
+    };
+    if siblings.len() > 1 {
+        let claim = Edit {
+            span: Span::new(pkey.end, pkey.end),
+            text: String::new(),
+        };
+        return Some(vec![own, claim]);
+    }
+    // The parent's block without the entry: anything left but blanks is a comment line.
+    let body_start = line_end(text, pkey.end);
+    let body_end = content_end(text, pfs.value).max(body_start);
+    let rest: String = [
+        text.get(body_start..own.span.start.max(body_start))
+            .unwrap_or(""),
+        text.get(own.span.end.min(body_end)..body_end).unwrap_or(""),
+    ]
+    .concat();
+    if rest.trim().is_empty() {
+        if let Some(whole) = remove_entry(text, pkey, pfs.value) {
+            return Some(vec![whole]);
+        }
+    }
+    let empty = Edit {
+        span: Span::new(pkey.end + 1, pkey.end + 1),
+        text: " {}".into(),
+    };
+    Some(vec![own, empty])
+}
+
 /// Remove a block-sequence item that is alone on its line (`- --proxy-mode=ipvs`).
 pub fn remove_item(text: &str, item: Span) -> Option<Edit> {
     let start = line_start(text, item.start);
@@ -108,16 +157,99 @@ pub fn remove_item(text: &str, item: Span) -> Option<Edit> {
         text,
         content_end(text, item).saturating_sub(1).max(item.start),
     );
-    if text[end..].contains('\n') || end < text.len() {
-        let nl = newline(text);
-        if text[end..].starts_with(nl) {
-            return Some(Edit {
-                span: Span::new(start, end + nl.len()),
-                text: String::new(),
-            });
-        }
+    let nl = newline(text);
+    if text[end..].starts_with(nl) {
+        return Some(Edit {
+            span: Span::new(start, end + nl.len()),
+            text: String::new(),
+        });
+    }
+    // The last line of a file without a final newline: the line break before it goes.
+    if end == text.len() && start >= nl.len() && text[..start].ends_with(nl) {
+        return Some(Edit {
+            span: Span::new(start - nl.len(), end),
+            text: String::new(),
+        });
     }
     None
+}
+
+/// Whether `item` starts a block-sequence item alone on its line (`- x`, `- "x"`): command-line
+/// flags are edited only there, not in flow sequences or shell strings.
+pub fn is_block_item(text: &str, item: Span) -> bool {
+    let start = line_start(text, item.start);
+    let Some(prefix) = text.get(start..item.start) else {
+        return false;
+    };
+    let prefix = prefix.trim_start_matches(' ');
+    let prefix = prefix
+        .strip_suffix('"')
+        .or_else(|| prefix.strip_suffix('\''))
+        .unwrap_or(prefix);
+    prefix
+        .strip_prefix('-')
+        .is_some_and(|gap| !gap.is_empty() && gap.bytes().all(|b| b == b' '))
+}
+
+/// Insert a new block-sequence item `item` after the item at `after` (which must be alone on its
+/// line after `- `), at the same indentation and in the same quoting style.
+pub fn insert_item(text: &str, after: Span, item: &str) -> Option<Edit> {
+    let start = line_start(text, after.start);
+    let prefix = &text[start..after.start];
+    let indent = prefix.len() - prefix.trim_start_matches(' ').len();
+    let rest = &prefix[indent..];
+    let gap = rest.strip_prefix('-')?;
+    if !gap.bytes().all(|b| b == b' ') || gap.is_empty() {
+        return None;
+    }
+    let end = line_end(
+        text,
+        content_end(text, after).saturating_sub(1).max(after.start),
+    );
+    let new = match text[after.start..].chars().next() {
+        Some('"') => format!("\"{}\"", item.replace('\\', "\\\\").replace('"', "\\\"")),
+        Some('\'') => format!("'{}'", item.replace('\'', "''")),
+        Some('|' | '>' | '[' | '{' | '&' | '*' | '!') => return None,
+        _ => item.to_string(),
+    };
+    Some(Edit {
+        span: Span::new(end, end),
+        text: format!("{}{}-{gap}{new}", newline(text), " ".repeat(indent)),
+    })
+}
+
+/// Remove `name=value` from a comma-separated `Name=bool` list written at `value` (a flag's
+/// value, written exactly as `raw`), with one comma. None if the pair is not there or is the
+/// only one (then the whole flag goes).
+pub fn remove_list_pair(text: &str, value: Span, name: &str) -> Option<Edit> {
+    let raw = text.get(value.start..value.end)?;
+    let mut pairs = Vec::new();
+    let mut pos = 0;
+    for part in raw.split(',') {
+        pairs.push((pos, pos + part.len(), part));
+        pos += part.len() + 1;
+    }
+    let live = pairs
+        .iter()
+        .filter(|(_, _, p)| !p.trim().is_empty())
+        .count();
+    let i = pairs
+        .iter()
+        .position(|(_, _, p)| p.split_once('=').is_some_and(|(k, _)| k.trim() == name))?;
+    if live < 2 {
+        return None;
+    }
+    let (a, b, _) = pairs[i];
+    // Take the comma after the pair, or (for the last pair) the one before it.
+    let (a, b) = if i + 1 < pairs.len() {
+        (a, b + 1)
+    } else {
+        (a.saturating_sub(1), b)
+    };
+    Some(Edit {
+        span: Span::new(value.start + a, value.start + b),
+        text: String::new(),
+    })
 }
 
 /// The direct children of a mapping field that have keys, with their spans.
@@ -325,6 +457,104 @@ mod tests {
         assert!(
             out.contains("      strictARP: false\n      scheduler: lc\n  kubeconfig.conf"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn a_pair_is_removed_from_a_comma_list_with_one_comma() {
+        let cases = [
+            (
+                "--feature-gates=A=true,B=false,C=true",
+                "B",
+                "--feature-gates=A=true,C=true",
+            ),
+            (
+                "--feature-gates=A=true,B=false",
+                "A",
+                "--feature-gates=B=false",
+            ),
+            (
+                "--feature-gates=A=true,B=false",
+                "B",
+                "--feature-gates=A=true",
+            ),
+            (
+                "--feature-gates=A=true, B=false",
+                "B",
+                "--feature-gates=A=true",
+            ),
+        ];
+        for (t, gate, want) in cases {
+            let v = Span::new("--feature-gates=".len(), t.len());
+            let out = run(t, remove_list_pair(t, v, gate));
+            assert_eq!(out, want, "{t} without {gate}");
+        }
+        // The only gate, or one that is not there: no pair edit (the flag goes, or nothing).
+        let t = "--feature-gates=A=true,";
+        assert!(remove_list_pair(t, Span::new(16, t.len()), "A").is_none());
+        assert!(remove_list_pair(t, Span::new(16, t.len()), "B").is_none());
+    }
+
+    #[test]
+    fn a_flag_item_is_inserted_in_the_lists_style() {
+        let t = "args:
+  - \"--a=1\"   # c
+  - x
+";
+        let at = t.find("\"--a").unwrap();
+        let out = run(t, insert_item(t, Span::new(at, at + 7), "--b=2"));
+        assert_eq!(
+            out,
+            "args:
+  - \"--a=1\"   # c
+  - \"--b=2\"
+  - x
+"
+        );
+        let t = "args:
+    -   --a=1";
+        let at = t.find("--a").unwrap();
+        let out = run(t, insert_item(t, Span::new(at, t.len()), "--b=2"));
+        assert_eq!(
+            out,
+            "args:
+    -   --a=1
+    -   --b=2"
+        );
+        // Not a block item on its own line: a flow sequence, a shell string.
+        let t = "args: [--a=1]
+";
+        let at = t.find("--a").unwrap();
+        assert!(insert_item(t, Span::new(at, at + 5), "--b=2").is_none());
+        assert!(!is_block_item(t, Span::new(at, at + 5)));
+        let t = "- sh -c kube-proxy --a=1
+";
+        let at = t.find("--a").unwrap();
+        assert!(insert_item(t, Span::new(at, at + 5), "--b=2").is_none());
+        assert!(!is_block_item(t, Span::new(at, at + 5)));
+    }
+
+    #[test]
+    fn the_last_entry_takes_its_parent_unless_a_comment_would_go() {
+        let t = format!("{KPC}featureGates:\n  A: true\nmode: ipvs\n");
+        let c = cfg_of(&t);
+        let e = remove_field(&t, &c, &Path::parse("featureGates.A")).unwrap();
+        assert_eq!(apply(&t, &e).unwrap(), format!("{KPC}mode: ipvs\n"));
+        let t = format!("{KPC}featureGates:\n  # why\n  A: true\nmode: ipvs\n");
+        let c = cfg_of(&t);
+        let e = remove_field(&t, &c, &Path::parse("featureGates.A")).unwrap();
+        assert_eq!(
+            apply(&t, &e).unwrap(),
+            format!("{KPC}featureGates: {{}}\n  # why\nmode: ipvs\n")
+        );
+        // One of two: the entry goes, and the parent's key is claimed for this round.
+        let t = format!("{KPC}featureGates:\n  A: true\n  B: true\n");
+        let c = cfg_of(&t);
+        let e = remove_field(&t, &c, &Path::parse("featureGates.A")).unwrap();
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            apply(&t, &e).unwrap(),
+            format!("{KPC}featureGates:\n  B: true\n")
         );
     }
 

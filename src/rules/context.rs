@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::Finding;
-use crate::fix::{Fix, Safety, edits};
+use crate::fix::{Edit, Fix, Safety, edits};
 use crate::go;
 use crate::kb::{Kb, Release};
 use crate::model::{Path, Seg};
@@ -192,15 +192,40 @@ impl<'a> Ctx<'a> {
             FixScope::Full => {}
         }
         let edit = match (&self.cfg.origin, self.cfg.data.spans.get(&p)) {
+            // kube-proxy ignores config-field flags when --config is given, and a flag inside a
+            // shell string (`sh -c "kube-proxy …"`) is not edited: nothing to fix there.
+            (Origin::Flags { config_flag, .. }, _)
+                if config_flag.is_some() || self.cfg.flag_list_end.is_none() =>
+            {
+                return None;
+            }
             (Origin::Flags { .. }, Some(_)) => {
                 let u = self.flag_for(path)?;
                 let raw = self.text.get(u.value_span.start..u.value_span.end)?;
-                if u.value.as_deref() != Some(raw) {
+                if !edits::is_block_item(self.text, u.name_span) {
                     return None;
                 }
-                edits::replace_scalar(self.text, u.value_span, value)?
+                if u.value.is_none() {
+                    // A bare boolean flag (`--ipvs-strict-arp`): give it a value.
+                    let name = self.text.get(u.name_span.start..u.name_span.end)?;
+                    if name.trim_start_matches('-') != u.name {
+                        return None;
+                    }
+                    Edit {
+                        span: Span::new(u.name_span.end, u.name_span.end),
+                        text: format!("={}", flag_value(value)),
+                    }
+                } else if u.value.as_deref() != Some(raw) {
+                    return None;
+                } else {
+                    edits::replace_scalar(self.text, u.value_span, &flag_value(value))?
+                }
             }
-            (Origin::Flags { .. }, None) => return None,
+            (Origin::Flags { .. }, None) => {
+                let name = self.flag_name_for(path)?;
+                let after = self.cfg.flag_list_end?;
+                edits::insert_item(self.text, after, &format!("--{name}={}", flag_value(value)))?
+            }
             (_, Some(fs)) => edits::replace_scalar(self.text, fs.value, value)?,
             (_, None) => {
                 let parent = p.parent()?;
@@ -210,9 +235,14 @@ impl<'a> Ctx<'a> {
                 edits::insert_entry(self.text, self.cfg, &parent, key, value)?
             }
         };
+        // On a command line the fix says which flag it writes.
+        let message = match (&self.cfg.origin, self.flag_name_for(path)) {
+            (Origin::Flags { .. }, Some(name)) => format!("set --{name}={}", flag_value(value)),
+            _ => message.into(),
+        };
         Some(Fix {
             safety,
-            message: message.into(),
+            message,
             edits: vec![edit],
         })
     }
@@ -227,12 +257,63 @@ impl<'a> Ctx<'a> {
         if self.cfg.fix_scope(&Path::parse(path)) != FixScope::Full {
             return None;
         }
-        let edit = match &self.cfg.origin {
-            Origin::Flags { .. } => edits::remove_item(self.text, self.flag_for(path)?.span)?,
-            _ => {
-                let fs = self.cfg.data.spans.get(&Path::parse(path))?;
-                edits::remove_entry(self.text, fs.key?, fs.value)?
+        let edits = match &self.cfg.origin {
+            Origin::Flags { config_flag, .. }
+                if config_flag.is_some() || self.cfg.flag_list_end.is_none() =>
+            {
+                return None;
             }
+            Origin::Flags { .. } if path.starts_with("featureGates.") => {
+                return self.fix_remove_gate(&path["featureGates.".len()..], safety, message);
+            }
+            Origin::Flags { .. } => vec![edits::remove_item(self.text, self.flag_for(path)?.span)?],
+            _ => edits::remove_field(self.text, self.cfg, &Path::parse(path))?,
+        };
+        Some(Fix {
+            safety,
+            message: message.into(),
+            edits,
+        })
+    }
+
+    /// The last command-line flag that sets a field.
+    fn flag_for(&self, path: &str) -> Option<&'a FlagUse> {
+        let name = self.flag_name_for(path)?;
+        self.cfg.flags.iter().rev().find(|u| u.name == name)
+    }
+
+    /// The flag that sets a field.
+    fn flag_name_for(&self, path: &str) -> Option<&'static str> {
+        self.kb
+            .flags
+            .iter()
+            .find(|f| f.field.as_deref() == Some(path) && f.kind != "deprecated-port")
+            .map(|f| f.name.as_str())
+    }
+
+    /// Remove one gate from the `--feature-gates` flag that sets it: the `Name=bool` pair, or
+    /// the whole flag when it is the only one. kube-proxy merges repeated `--feature-gates`, so
+    /// every flag naming the gate loses it (one per round).
+    fn fix_remove_gate(
+        &self,
+        gate: &str,
+        safety: Safety,
+        message: impl Into<String>,
+    ) -> Option<Fix> {
+        let u = self.cfg.flags.iter().rev().find(|u| {
+            u.name == "feature-gates"
+                && u.value.as_deref().is_some_and(|v| {
+                    v.split(',')
+                        .any(|kv| kv.split_once('=').is_some_and(|(k, _)| k.trim() == gate))
+                })
+        })?;
+        let raw = self.text.get(u.value_span.start..u.value_span.end)?;
+        if u.value.as_deref() != Some(raw) || !edits::is_block_item(self.text, u.name_span) {
+            return None;
+        }
+        let edit = match edits::remove_list_pair(self.text, u.value_span, gate) {
+            Some(e) => e,
+            None => edits::remove_item(self.text, u.span)?,
         };
         Some(Fix {
             safety,
@@ -241,18 +322,34 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The last command-line flag that sets a field.
-    fn flag_for(&self, path: &str) -> Option<&'a FlagUse> {
-        self.cfg.flags.iter().rev().find(|u| {
-            self.kb
-                .flag(&u.name)
-                .and_then(|f| f.field.as_deref())
-                .is_some_and(|f| f == path)
-        })
+    pub fn emit(&mut self, mut f: Finding) {
+        if f.fix.is_none() && f.rule.fix != crate::rules::Fixable::No {
+            if let Some(why) = self.flags_not_editable() {
+                let note = format!("not fixed automatically: {why}");
+                f.help = Some(match f.help.take() {
+                    Some(h) => format!("{h}\n{note}"),
+                    None => note,
+                });
+            }
+        }
+        self.findings.push(f);
     }
 
-    pub fn emit(&mut self, f: Finding) {
-        self.findings.push(f);
+    /// Why `--fix` leaves this configuration's command line alone, when it does.
+    fn flags_not_editable(&self) -> Option<&'static str> {
+        let Origin::Flags { config_flag, .. } = &self.cfg.origin else {
+            return None;
+        };
+        if config_flag.is_some() {
+            return None;
+        }
+        match self.cfg.flag_list_end {
+            None => Some("the flags are words of a shell string; edit them by hand"),
+            Some(s) if !edits::is_block_item(self.text, s) => {
+                Some("the flags are a flow sequence ([…]); edit them by hand")
+            }
+            Some(_) => None,
+        }
     }
 
     /// Strings of a list field with their index.
@@ -274,4 +371,20 @@ pub struct FileCtx<'a> {
     pub release: Release,
     pub profile: &'a Profile,
     pub findings: Vec<Finding>,
+}
+
+/// A fix's YAML value as a flag value: a flow list `["a", "b"]` becomes `a,b`.
+fn flag_value(value: &str) -> String {
+    match value
+        .trim()
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+    {
+        Some(items) => items
+            .split(',')
+            .map(|i| i.trim().trim_matches(['"', '\'']))
+            .collect::<Vec<_>>()
+            .join(","),
+        None => value.to_string(),
+    }
 }

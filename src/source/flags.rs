@@ -125,6 +125,20 @@ pub(super) fn container(
         }
     };
     let tokens = all.split_off(start);
+    // Where a new flag can go: after the last flag before a `--` (or after the binary), unless the
+    // command line is a shell string (its words are not list items).
+    let before_dashes = tokens
+        .iter()
+        .position(|t| t.text == "--")
+        .unwrap_or(tokens.len());
+    let flag_list_end = if shell {
+        None
+    } else {
+        tokens[..before_dashes]
+            .last()
+            .or(all.last())
+            .map(|t| t.span)
+    };
     let uses = parse_flags(file, d, &tokens, workload);
     let doc_span = c.span;
     let (data, config_flag) = flags_to_located(file, d, &uses, workload, doc_span);
@@ -141,6 +155,7 @@ pub(super) fn container(
     push_config(file, d, doc_span, origin, describe, data, &ctx);
     if let Some(cfg) = file.configs.last_mut() {
         cfg.flags = uses;
+        cfg.flag_list_end = flag_list_end;
         // `registry.k8s.io/kube-proxy:v1.36.4`, `hyperkube:v1.5.1_coreos.0`: the release it runs.
         let image_node = c.get("image").map(|n| d.resolve(n));
         let tag = image.rsplit_once(':');
@@ -192,6 +207,28 @@ pub(super) fn flags_to_located(
         };
         if field == "mode" {
             mode = v.as_str().map(str::to_string);
+        }
+        // A repeated `--feature-gates` adds to the gates already given (component-base
+        // cliflag.MapStringBool.Set clears the map only on its first call).
+        if flag.ty == "gates" {
+            if let (Value::Object(new), Some(Value::Object(old))) = (&v, data.get(field)) {
+                let mut merged = old.clone();
+                for (k, b) in new {
+                    merged.insert(k.clone(), b.clone());
+                }
+                // Each gate keeps pointing at the flag that set it last.
+                let kept: Vec<(Path, FieldSpan)> = old
+                    .keys()
+                    .filter(|k| !new.contains_key(*k))
+                    .filter_map(|k| {
+                        let p = Path::parse(field).key(k);
+                        data.spans.get(&p).map(|fs| (p, *fs))
+                    })
+                    .collect();
+                set(&mut data, field, Value::Object(merged), u);
+                data.spans.extend(kept);
+                continue;
+            }
         }
         set(&mut data, field, v, u);
     }
@@ -310,6 +347,23 @@ fn parse_flags(
             None => (body.to_string(), None, body.len()),
         };
         let dashes = t.text.len() - body.len();
+        // A quoted item whose text needs no escapes (`- "--proxy-mode=ipvs"`): the spans point
+        // inside the quotes.
+        let outer = t.span;
+        let t = &match file.text.get(t.span.start..t.span.end) {
+            Some(raw)
+                if t.span.len() == t.text.len() + 2
+                    && (raw.starts_with('"') && raw.ends_with('"')
+                        || raw.starts_with('\'') && raw.ends_with('\''))
+                    && raw[1..raw.len() - 1] == t.text =>
+            {
+                Token {
+                    text: t.text.clone(),
+                    span: Span::new(t.span.start + 1, t.span.end - 1),
+                }
+            }
+            _ => t.clone(),
+        };
         let exact = t.span.len() == t.text.len();
         let name_span = if exact {
             Span::new(t.span.start, t.span.start + dashes + name_len)
@@ -321,7 +375,7 @@ fn parse_flags(
         } else {
             t.span
         };
-        let mut span = t.span;
+        let mut span = outer;
         let mut value = value;
         let is_bool = kb().flag(&name).is_none_or(|f| f.ty == "bool");
         if value.is_none() && !is_bool {
@@ -329,7 +383,7 @@ fn parse_flags(
                 Some(next) => {
                     value = Some(next.text.clone());
                     value_span = next.span;
-                    span = Span::new(t.span.start, next.span.end.max(t.span.end));
+                    span = Span::new(outer.start, next.span.end.max(outer.end));
                     i += 1;
                 }
                 None => {

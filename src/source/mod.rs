@@ -83,6 +83,10 @@ pub struct ProxyConfig {
     pub pod_subnet: Option<(String, Span)>,
     /// The command-line flags, for configurations read from a container.
     pub flags: Vec<flags::FlagUse>,
+    /// The last item of kube-proxy's block-style argument list (the binary or the last flag before
+    /// a `--`), after which a fix can insert a new `- --flag=value` item. None when the command
+    /// line is a shell string or there is no such list.
+    pub flag_list_end: Option<Span>,
     /// Set for configurations read from a distribution's file.
     pub distro: Option<Distro>,
     /// The Kubernetes release of the container image running kube-proxy (`kube-proxy:v1.36.4`).
@@ -1260,6 +1264,7 @@ fn push_config(
         kubeadm_release: ctx.release,
         pod_subnet: ctx.pod_subnet.clone(),
         flags: Vec::new(),
+        flag_list_end: None,
         distro: None,
         image_release: None,
     });

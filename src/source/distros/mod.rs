@@ -307,6 +307,7 @@ pub(super) fn push(file: &mut SourceFile, d: &Document, f: Found) {
         kubeadm_release: f.release,
         pod_subnet: None,
         flags: f.flags,
+        flag_list_end: None,
         image_release: f.image_release,
         distro: Some(Distro {
             defaults: f.builder.defaults,
