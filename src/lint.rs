@@ -284,20 +284,7 @@ pub fn metrics_reports(
                 (a.span.map(|s| s.start), a.rule.code).cmp(&(b.span.map(|s| s.start), b.rule.code))
             });
             FileReport {
-                file: SourceFile {
-                    name: s.name.clone(),
-                    lines: crate::source::text::LineIndex::new(&text),
-                    text,
-                    encoding: crate::source::text::Encoding::Utf8,
-                    documents: Vec::new(),
-                    findings: Vec::new(),
-                    configs: Vec::new(),
-                    skipped: false,
-                    facts: Vec::new(),
-                    services: Vec::new(),
-                    alert_rules: Vec::new(),
-                    notes: Vec::new(),
-                },
+                file: SourceFile::unparsed(&s.name, text),
                 findings,
                 configs: Vec::new(),
             }

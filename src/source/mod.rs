@@ -281,22 +281,29 @@ pub struct SourceFile {
     pub notes: Vec<Note>,
 }
 
+impl SourceFile {
+    /// A file with this UTF-8 text and nothing found in it yet (not parsed).
+    pub fn unparsed(name: &str, text: String) -> SourceFile {
+        SourceFile {
+            name: name.to_string(),
+            lines: LineIndex::new(&text),
+            text,
+            encoding: Encoding::Utf8,
+            documents: Vec::new(),
+            findings: Vec::new(),
+            configs: Vec::new(),
+            skipped: false,
+            facts: Vec::new(),
+            services: Vec::new(),
+            alert_rules: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// Read bytes into a [`SourceFile`]. Never fails: what cannot be read becomes a finding.
 pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
-    let mut file = SourceFile {
-        name: name.to_string(),
-        text: String::new(),
-        encoding: Encoding::Utf8,
-        lines: LineIndex::new(""),
-        documents: Vec::new(),
-        findings: Vec::new(),
-        configs: Vec::new(),
-        skipped: false,
-        facts: Vec::new(),
-        services: Vec::new(),
-        alert_rules: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut file = SourceFile::unparsed(name, String::new());
     match text::decode(bytes, limits) {
         Ok((t, enc)) => {
             file.text = t;
