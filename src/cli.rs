@@ -48,8 +48,8 @@ pub struct ProfileArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct MetricsArgs {
     /// A Prometheus text page: kube-proxy's `/metrics` (`http://NODE:10249/metrics`),
-    /// node_exporter's (`http://NODE:9100/metrics`), or a saved copy of either. Repeatable: one
-    /// per node.
+    /// node_exporter's (`http://NODE:9100/metrics`), or a saved copy of either. Repeatable: the pages
+    /// of several nodes.
     #[arg(long, value_name = "FILE|URL", action = ArgAction::Append, help_heading = "Live metrics")]
     pub metrics: Vec<String>,
 

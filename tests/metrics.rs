@@ -480,6 +480,14 @@ fn misbehaving_servers_end_in_a_clear_finding() {
             },
             "HTTP status 500 Internal Server Error",
         ),
+        (
+            "answers 400 with a Prometheus error",
+            Behaviour::Status {
+                code: 400,
+                body: r#"{"status":"error","errorType":"bad_data","error":"1:6: parse error: unexpected end of input"}"#.into(),
+            },
+            "HTTP status 400 Bad Request: 1:6: parse error: unexpected end of input",
+        ),
     ];
     for (what, b, expect) in cases {
         let server = Server::start(b);

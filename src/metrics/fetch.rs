@@ -164,7 +164,18 @@ pub fn get(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     if !status.is_success() {
-        return Err(format!("HTTP status {status}"));
+        // The Prometheus API says why in a small JSON body (`{"status":"error","error":…}`).
+        let mut head = Vec::new();
+        let said = match resp.take(4096).read_to_end(&mut head) {
+            Ok(_) => serde_json::from_slice::<serde_json::Value>(&head)
+                .ok()
+                .and_then(|v| v.get("error")?.as_str().map(str::to_string)),
+            Err(_) => None,
+        };
+        return Err(match said {
+            Some(e) => format!("HTTP status {status}: {e}"),
+            None => format!("HTTP status {status}"),
+        });
     }
     if let Some(ct) = &content_type {
         let lower = ct.to_ascii_lowercase();
