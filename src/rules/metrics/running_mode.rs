@@ -5,7 +5,10 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a configuration whose `mode` is `ipvs` or `nftables` while a node's kube-proxy
     /// reports iptables rule counts (`kubeproxy_sync_proxy_rules_iptables_total`), which only
-    /// the iptables proxier sets.
+    /// the iptables proxier sets; and a configuration in iptables or nftables mode (written or
+    /// defaulted) on a node whose node_exporter shows IPVS virtual servers
+    /// (`node_ipvs_backend_weight`): in IPVS mode kube-proxy creates one for every ClusterIP,
+    /// so they mean it runs in IPVS mode, or that an earlier IPVS mode left them behind.
     ///
     /// ## Why it matters
     /// The configuration in the repository is not what runs: it was not rolled out (the
@@ -25,6 +28,9 @@ crate::declare_rule! {
     /// ## References
     /// - kubernetes/kubernetes pkg/proxy/iptables/proxier.go (the only caller of
     ///   `IPTablesRulesTotal`)
+    /// - kubernetes/kubernetes pkg/proxy/ipvs/proxier.go (a virtual server per ClusterIP, on
+    ///   the `kube-ipvs0` dummy interface)
+    /// - prometheus/node_exporter collector/ipvs_linux.go (`node_ipvs_backend_*`)
     pub static RULE = {
         code: "KP820",
         name: "running-mode-differs",
@@ -35,7 +41,32 @@ crate::declare_rule! {
 }
 
 pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
-    if !j.view.from_config || !j.view.mode_written {
+    if !j.view.from_config {
+        return None;
+    }
+    if let Some(vs) = j.node.get(crate::metrics::Signal::IpvsVirtualServers) {
+        if vs.value > 0.0 && matches!(j.view.mode.as_str(), "iptables" | "nftables") {
+            let written = if j.view.mode_written {
+                "says"
+            } else {
+                "defaults to"
+            };
+            return Some(Verdict {
+                rule: &RULE,
+                message: format!(
+                    "the configuration {written} mode {} but the node has {:.0} IPVS virtual servers",
+                    j.view.mode, vs.value
+                ),
+                help: "kube-proxy runs in ipvs mode there (roll the configuration out), or an earlier ipvs mode left its virtual servers and kube-ipvs0 behind (`kube-proxy --cleanup` on the node removes them)".into(),
+                path: Some("mode".into()),
+                label: format!("{:.0} IPVS virtual servers", vs.value),
+                at: vs.at.clone(),
+                score: 1.0,
+                set: Vec::new(),
+            });
+        }
+    }
+    if !j.view.mode_written {
         return None;
     }
     let m = j.node.mode.as_ref()?;
