@@ -404,14 +404,15 @@ pub fn parse(text: &str) -> Result<Exposition, ParseError> {
                             _ => return Err(l.error("expected ',' or '}' after a label value")),
                         }
                     }
-                    separated = l.blanks();
+                    // Like expfmt, the value may follow the '}' without a blank.
+                    l.blanks();
+                    separated = true;
+                }
+                if l.peek().is_none() {
+                    return Err(l.error("expected a value after the metric name"));
                 }
                 if !separated {
-                    return Err(if l.peek().is_none() {
-                        l.error("expected a value after the metric name")
-                    } else {
-                        l.error("invalid character in a metric name")
-                    });
+                    return Err(l.error("invalid character in a metric name"));
                 }
                 let word = l.word();
                 let Some(value) = parse_value(word) else {
@@ -696,6 +697,26 @@ weird{path=\"a\\\\b\\\"c\\nd\"} NaN\n";
         let e = parse("m{a=\"x\" b=\"y\"} 1\n").unwrap_err();
         assert_eq!(e.column, 9);
         assert_eq!(e.span.start, 8);
+    }
+
+    #[test]
+    fn value_right_after_the_labels() {
+        // expfmt.TextParser (promtool check metrics) reads the value after '}' without a blank.
+        let e = parse("m{a=\"x\"}1\nn{}2 3\n").unwrap();
+        assert_eq!(e.samples("m")[0].value, 1.0);
+        assert_eq!(e.samples("n")[0].timestamp, Some(3));
+        assert!(
+            parse("m{a=\"x\"}\n")
+                .unwrap_err()
+                .message
+                .contains("expected a value")
+        );
+        assert!(
+            parse("m{a=\"x\"}x\n")
+                .unwrap_err()
+                .message
+                .contains("not a number")
+        );
     }
 
     #[test]
