@@ -514,6 +514,23 @@ fn misbehaving_servers_end_in_a_clear_finding() {
 }
 
 #[test]
+fn urls_that_do_not_parse_do_not_show_their_password() {
+    let run = kp(
+        &[
+            "--format",
+            "json",
+            "--metrics",
+            "http://admin:s3cret@127.0.0.1:99999/metrics",
+            "--prometheus",
+            "https://admin:s3cret@prom:99999/",
+        ],
+        &[],
+    );
+    assert!(!run.all().contains("s3cret"), "{}", run.all());
+    assert!(codes(&run).iter().any(|c| c == "KP801"), "{}", run.all());
+}
+
+#[test]
 fn tokens_and_passwords_never_appear_in_output() {
     let server = Server::start(Behaviour::Status {
         code: 401,

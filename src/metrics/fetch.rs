@@ -55,7 +55,23 @@ pub fn redact(url: &str) -> String {
             }
             u.to_string()
         }
-        Err(_) => url.to_string(),
+        // Unparseable (a bad port, a space): cut what could be credentials all the same, the
+        // user information before an `@` of the authority and the query.
+        Err(_) => {
+            let (scheme, rest) = match url.find("://") {
+                Some(i) => url.split_at(i + 3),
+                None => ("", url),
+            };
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            let path = match path.find(['?', '#']) {
+                Some(i) if path[i..].starts_with('?') => format!("{}?<redacted>", &path[..i]),
+                Some(i) => path[..i].to_string(),
+                None => path.to_string(),
+            };
+            format!("{scheme}{host}{path}")
+        }
     }
 }
 
@@ -227,4 +243,39 @@ pub fn get(
         content_type,
         taken_at: now_epoch(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_credentials_even_in_urls_that_do_not_parse() {
+        for (url, want) in [
+            (
+                "http://10.0.0.7:10249/metrics",
+                "http://10.0.0.7:10249/metrics",
+            ),
+            ("https://u:s3cret@prom:9090/", "https://prom:9090/"),
+            (
+                "https://prom/?token=s3cret",
+                "https://prom/?token=%3Credacted%3E",
+            ),
+            // Not URLs to reqwest (a port out of range, a space), but shown all the same.
+            ("https://u:s3cret@prom:99999/x", "https://prom:99999/x"),
+            (
+                "http://admin:s3cret@my host/metrics",
+                "http://my host/metrics",
+            ),
+            (
+                "http://h:99999/m?token=s3cret#f",
+                "http://h:99999/m?<redacted>",
+            ),
+            ("http://u:s3cret@h:99999#frag", "http://h:99999"),
+        ] {
+            let got = redact(url);
+            assert_eq!(got, want, "{url}");
+            assert!(!got.contains("s3cret"), "{url} → {got}");
+        }
+    }
 }
