@@ -33,6 +33,33 @@ impl std::fmt::Debug for FetchOptions {
 /// Most redirects followed before giving up.
 pub const MAX_REDIRECTS: usize = 5;
 
+/// Why a redirect is not followed: more than [`MAX_REDIRECTS`], or from HTTPS to plain HTTP
+/// (reqwest keeps the Authorization header when only the scheme changes, so the bearer token
+/// would travel unencrypted).
+fn redirect_refused(previous: &[reqwest::Url], next: &reqwest::Url) -> Option<String> {
+    // The first of `previous` is the URL asked for, not a redirect.
+    if previous.len() > MAX_REDIRECTS {
+        return Some(format!(
+            "more than {MAX_REDIRECTS} redirects (a redirect loop?)"
+        ));
+    }
+    if previous.last().is_some_and(|p| p.scheme() == "https") && next.scheme() != "https" {
+        return Some("a redirect from https to plain http, not followed".into());
+    }
+    None
+}
+
+#[derive(Debug)]
+struct RedirectRefused(String);
+
+impl std::fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
+
 /// A URL as it may be shown: without a password or user name in it, and without a query
 /// string's values (which may carry tokens).
 pub fn redact(url: &str) -> String {
@@ -108,6 +135,13 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> String {
         );
     }
     if e.is_redirect() {
+        let mut cause = std::error::Error::source(e);
+        while let Some(c) = cause {
+            if let Some(r) = c.downcast_ref::<RedirectRefused>() {
+                return r.0.clone();
+            }
+            cause = c.source();
+        }
         return format!("more than {MAX_REDIRECTS} redirects (a redirect loop?)");
     }
     let mut msg = if e.is_connect() {
@@ -148,7 +182,12 @@ pub fn get(
     let mut builder = reqwest::blocking::Client::builder()
         .timeout(opts.timeout)
         .connect_timeout(opts.timeout)
-        .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+        .redirect(reqwest::redirect::Policy::custom(
+            |attempt| match redirect_refused(attempt.previous(), attempt.url()) {
+                Some(why) => attempt.error(RedirectRefused(why)),
+                None => attempt.follow(),
+            },
+        ))
         .user_agent(concat!("kp-lint/", env!("CARGO_PKG_VERSION")));
     if is_loopback(&parsed) {
         builder = builder.no_proxy();
@@ -248,6 +287,21 @@ pub fn get(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirects_from_https_to_http_are_not_followed() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        // Same host and port: reqwest would keep the Authorization header.
+        let why = redirect_refused(&[u("https://prom:9090/api")], &u("http://prom:9090/api"));
+        assert!(why.is_some_and(|w| w.contains("https to plain http")));
+        assert_eq!(
+            redirect_refused(&[u("http://prom/")], &u("https://prom/")),
+            None
+        );
+        let six: Vec<_> = (0..6).map(|_| u("http://h/")).collect();
+        assert!(redirect_refused(&six, &u("http://h/")).is_some());
+        assert_eq!(redirect_refused(&six[..5], &u("http://h/")), None);
+    }
 
     #[test]
     fn redact_hides_credentials_even_in_urls_that_do_not_parse() {
