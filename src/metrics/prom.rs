@@ -52,7 +52,9 @@ pub fn queries() -> Vec<(Signal, String)> {
         } else {
             inner
         };
-        format!("histogram_quantile(0.99, sum by (instance, le) ({inner}))")
+        // By IP family too (1.33+): the worse family counts, as on a page; summed, a slow
+        // IPv6 sync would hide among fast IPv4 ones.
+        format!("histogram_quantile(0.99, sum by (instance, ip_family, le) ({inner}))")
     };
     vec![
         (
@@ -296,7 +298,8 @@ pub fn collect(ev: &mut Evidence, base: &str, window: &str, opts: &FetchOptions)
                 source: idx,
                 query: q.clone(),
             };
-            nodes[i].max(signal, s.value, at.clone(), None);
+            let series = s.label("ip_family").map(|f| format!("ip_family={f:?}"));
+            nodes[i].max(signal, s.value, at.clone(), series);
             match signal {
                 Signal::ConntrackEntries
                 | Signal::ConntrackLimit
@@ -430,6 +433,18 @@ mod tests {
                 .unwrap_err()
                 .contains("not a Prometheus API reply")
         );
+    }
+
+    #[test]
+    fn histogram_quantiles_keep_ip_families_apart() {
+        for (signal, q) in queries() {
+            if q.starts_with("histogram_quantile") {
+                assert!(
+                    q.contains("sum by (instance, ip_family, le)"),
+                    "{signal:?}: {q}"
+                );
+            }
+        }
     }
 
     #[test]
