@@ -514,6 +514,39 @@ fn misbehaving_servers_end_in_a_clear_finding() {
 }
 
 #[test]
+fn a_slow_prometheus_is_given_up_on_within_four_timeouts_and_said_once() {
+    // Every answer takes 0.95 s: the fifth query starts at 3.8 s of a 4 s budget.
+    let slow = Server::start(Behaviour::Slow {
+        delay: Duration::from_millis(950),
+        body: br#"{"status":"success","data":{"resultType":"vector","result":[]}}"#.to_vec(),
+        content_type: "application/json".into(),
+    });
+    let run = kp(
+        &[
+            "--format",
+            "json",
+            "--timeout",
+            "1s",
+            "--prometheus",
+            &slow.url(""),
+        ],
+        &[],
+    );
+    assert!(
+        run.elapsed < Duration::from_millis(4600),
+        "{:?}: {}",
+        run.elapsed,
+        run.all()
+    );
+    let f = findings(&run);
+    let gave_up: Vec<_> = f
+        .iter()
+        .filter(|(c, _, m)| c == "KP801" && m.contains("gave up"))
+        .collect();
+    assert_eq!(gave_up.len(), 1, "{f:#?}");
+}
+
+#[test]
 fn urls_that_do_not_parse_do_not_show_their_password() {
     let run = kp(
         &[

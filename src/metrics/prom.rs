@@ -224,22 +224,41 @@ pub fn collect(ev: &mut Evidence, base: &str, window: &str, opts: &FetchOptions)
     });
     let start = Instant::now();
     let endpoint = format!("{}/api/v1/query", base.trim_end_matches('/'));
+    const GAVE_UP: &str = "gave up: the queries took longer than 4 × --timeout in all";
+    let budget = opts.timeout.saturating_mul(4);
     let run = |q: &str| -> Result<Vec<Series>, String> {
         let spent = start.elapsed();
-        if spent >= opts.timeout.saturating_mul(4) {
-            return Err("gave up: the queries took longer than 4 × --timeout in all".into());
+        if spent >= budget {
+            return Err(GAVE_UP.into());
         }
+        // The last query gets what is left of the budget, not a whole --timeout more.
+        let left = budget - spent;
         let mut url = reqwest::Url::parse(&endpoint).map_err(|e| format!("not a URL: {e}"))?;
         url.query_pairs_mut().append_pair("query", q);
         let got = fetch::get(
             url.as_str(),
             "application/json",
             &["application/json"],
-            opts,
-        )?;
+            &FetchOptions {
+                timeout: opts.timeout.min(left),
+                ..opts.clone()
+            },
+        )
+        .map_err(|e| {
+            if left < opts.timeout && start.elapsed() >= budget {
+                GAVE_UP.to_string()
+            } else {
+                e
+            }
+        })?;
         decode(&got.body)
     };
+    let gave_up = std::cell::Cell::new(false);
     let fail = |ev: &mut Evidence, q: &str, e: String| {
+        // Once out of time, every query left would say so: say it once.
+        if e == GAVE_UP && gave_up.replace(true) {
+            return;
+        }
         ev.problems.push(Problem {
             source: idx,
             kind: ProblemKind::Unavailable,

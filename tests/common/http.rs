@@ -26,6 +26,12 @@ pub enum Behaviour {
     Status { code: u16, body: String },
     /// 302 to the same path, forever.
     RedirectLoop,
+    /// 200 with this body and content type, each after a pause.
+    Slow {
+        delay: Duration,
+        body: Vec<u8>,
+        content_type: String,
+    },
 }
 
 pub struct Server {
@@ -121,6 +127,14 @@ fn serve(mut stream: TcpStream, b: &Behaviour, requests: &Mutex<Vec<String>>, hi
             }
             Behaviour::Status { code, body } => {
                 respond(&mut stream, *code, "text/plain", body.as_bytes())
+            }
+            Behaviour::Slow {
+                delay,
+                body,
+                content_type,
+            } => {
+                std::thread::sleep(*delay);
+                respond(&mut stream, 200, content_type, body)
             }
             Behaviour::RedirectLoop => {
                 let msg =
