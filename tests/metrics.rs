@@ -392,6 +392,19 @@ fn usage_errors_for_metrics_flags() {
         "{}",
         run.stderr
     );
+    // A token with a line break inside (two lines pasted into the variable).
+    let run = kp(
+        &[
+            "--prometheus",
+            "http://127.0.0.1:9",
+            "--prometheus-token-env",
+            "KP_LINT_TEST_TOKEN",
+        ],
+        &[("KP_LINT_TEST_TOKEN", "s3cret-one\ns3cret-two")],
+    );
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("KP_LINT_TEST_TOKEN"), "{}", run.stderr);
+    assert!(!run.all().contains("s3cret"), "{}", run.all());
     let run = kp(&["--metrics", HEALTHY, "--timeout", "soon"], &[]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--timeout"), "{}", run.stderr);
