@@ -18,27 +18,39 @@ use super::{
     At, ClusterCounts, Evidence, Fact, Node, Problem, ProblemKind, Signal, Source, SourceKind,
 };
 
-/// Whether `w` is a PromQL duration (`1h`, `30m`, `1h30m`, `7d`).
+/// Whether `w` is a PromQL duration (`1h`, `30m`, `1h30m`, `7d`) that a range may have: units
+/// from the largest down, each once, and more than zero in all (Prometheus rejects `1m1h` as
+/// "not a valid duration string" and `0s` as "duration must be greater than 0").
 pub fn valid_window(w: &str) -> bool {
+    const UNITS: [&str; 7] = ["y", "w", "d", "h", "m", "s", "ms"];
     let mut rest = w;
     if rest.is_empty() {
         return false;
     }
+    let mut next_unit = 0;
+    let mut nonzero = false;
     while !rest.is_empty() {
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
         if digits == 0 {
             return false;
         }
+        nonzero |= rest[..digits].bytes().any(|b| b != b'0');
         rest = &rest[digits..];
+        // `ms` before `m` and `s`, so that `500ms` is not read as minutes.
         let unit = ["ms", "s", "m", "h", "d", "w", "y"]
             .into_iter()
             .find(|u| rest.starts_with(u));
-        match unit {
-            Some(u) => rest = &rest[u.len()..],
-            None => return false,
+        let Some(u) = unit else { return false };
+        let Some(i) = UNITS.iter().position(|x| *x == u) else {
+            return false;
+        };
+        if i < next_unit {
+            return false;
         }
+        next_unit = i + 1;
+        rest = &rest[u.len()..];
     }
-    true
+    nonzero
 }
 
 const KP: &str = "kubeproxy_sync_proxy_rules_last_timestamp_seconds";
@@ -425,10 +437,22 @@ mod tests {
 
     #[test]
     fn windows() {
-        for w in ["1h", "30m", "1h30m", "7d", "500ms"] {
+        for w in ["1h", "30m", "1h30m", "7d", "500ms", "0h1m", "1d2h3m4s5ms"] {
             assert!(valid_window(w), "{w}");
         }
-        for w in ["", "h", "1", "1x", "-1h", "1h "] {
+        for w in [
+            "",
+            "h",
+            "1",
+            "1x",
+            "-1h",
+            "1h ",
+            "0s",
+            "00m",
+            "1m1h",
+            "1h1h",
+            "1s500ms1m",
+        ] {
             assert!(!valid_window(w), "{w}");
         }
     }
