@@ -623,6 +623,13 @@ fn tokens_and_passwords_never_appear_in_output() {
         with_token.iter().all(|h| h.contains("/api/v1/query")),
         "{heads:#?}"
     );
+    // The base's query string stays the query, after the API's path.
+    assert!(
+        with_token
+            .iter()
+            .all(|h| h.starts_with("GET /api/v1/query?apikey=qwerty123&query=")),
+        "{heads:#?}"
+    );
 }
 
 // ------------------------------------------------------------ the parser itself

@@ -235,7 +235,17 @@ pub fn collect(ev: &mut Evidence, base: &str, window: &str, opts: &FetchOptions)
         taken_at: None,
     });
     let start = Instant::now();
-    let endpoint = format!("{}/api/v1/query", base.trim_end_matches('/'));
+    // The API under the base's path (`https://host/prometheus/api/v1/query`), keeping a query
+    // string the base may carry (an API key for a gateway) in the query, not in the path.
+    let endpoint = match reqwest::Url::parse(base) {
+        Ok(mut u) => {
+            let path = format!("{}/api/v1/query", u.path().trim_end_matches('/'));
+            u.set_path(&path);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => format!("{}/api/v1/query", base.trim_end_matches('/')),
+    };
     const GAVE_UP: &str = "gave up: the queries took longer than 4 × --timeout in all";
     let budget = opts.timeout.saturating_mul(4);
     let run = |q: &str| -> Result<Vec<Series>, String> {
