@@ -623,6 +623,13 @@ fn tokens_and_passwords_never_appear_in_output() {
         with_token.iter().all(|h| h.contains("/api/v1/query")),
         "{heads:#?}"
     );
+    // One Authorization header: the token, not also the URL's user and password.
+    assert!(
+        with_token
+            .iter()
+            .all(|h| h.to_ascii_lowercase().matches("authorization:").count() == 1),
+        "{heads:#?}"
+    );
     // The base's query string stays the query, after the API's path.
     assert!(
         with_token

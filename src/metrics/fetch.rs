@@ -171,7 +171,13 @@ pub fn get(
     expect: &[&str],
     opts: &FetchOptions,
 ) -> Result<Fetched, String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+    let mut parsed = reqwest::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+    if opts.token.is_some() {
+        // reqwest turns a URL's user and password into Basic authorization; with the bearer
+        // token as well, the request would carry two Authorization headers.
+        let _ = parsed.set_username("");
+        let _ = parsed.set_password(None);
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
             "unsupported scheme {:?} (http or https)",
