@@ -527,6 +527,32 @@ fn misbehaving_servers_end_in_a_clear_finding() {
 }
 
 #[test]
+fn headers_just_in_time_then_a_stalled_body_end_at_the_timeout() {
+    // Headers at 1.8 s of 2 s, then the body stalls: the whole exchange still ends at 2 s (each
+    // of reqwest's blocking reads would otherwise get 2 s anew).
+    let server = Server::start(Behaviour::LateHeadersThenSilence {
+        delay: Duration::from_millis(1800),
+    });
+    let url = server.url("/metrics");
+    let run = kp(
+        &["--format", "json", "--timeout", "2s", "--metrics", &url],
+        &[],
+    );
+    let f = findings(&run);
+    assert!(
+        f.iter()
+            .any(|(c, _, m)| c == "KP801" && m.contains("no complete answer within 2s")),
+        "{f:#?}"
+    );
+    assert!(
+        run.elapsed < Duration::from_millis(3000),
+        "{:?}: {}",
+        run.elapsed,
+        run.all()
+    );
+}
+
+#[test]
 fn a_slow_prometheus_is_given_up_on_within_four_timeouts_and_said_once() {
     // Every answer takes 0.95 s: the fifth query starts at 3.8 s of a 4 s budget.
     let slow = Server::start(Behaviour::Slow {

@@ -163,6 +163,43 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> String {
     msg
 }
 
+/// Read a body of at most `max` bytes (one more tells it is larger), until `timeout` after
+/// `start`.
+fn read_body(
+    resp: reqwest::blocking::Response,
+    start: Instant,
+    timeout: Duration,
+    max: u64,
+) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    let mut reader = resp.take(max.saturating_add(1));
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        if start.elapsed() > timeout {
+            return Err(format!(
+                "no complete answer within {} (the body was still arriving)",
+                crate::util::seconds(timeout)
+            ));
+        }
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(body),
+            Ok(n) => body.extend_from_slice(&buf[..n]),
+            Err(e) => {
+                let timed_out =
+                    e.kind() == std::io::ErrorKind::TimedOut || e.to_string().contains("timed out");
+                return Err(if timed_out {
+                    format!(
+                        "no complete answer within {}",
+                        crate::util::seconds(timeout)
+                    )
+                } else {
+                    format!("reading the answer failed: {e}")
+                });
+            }
+        }
+    }
+}
+
 /// GET `url` and return its text. `accept` is the Accept header; `expect` is a list of
 /// acceptable content-type prefixes (an absent content type is accepted).
 pub fn get(
@@ -244,33 +281,26 @@ pub fn get(
             ));
         }
     }
-    let mut body = Vec::new();
-    let mut reader = resp.take(opts.max_bytes.saturating_add(1));
-    let mut buf = [0u8; 64 * 1024];
-    loop {
-        if start.elapsed() > opts.timeout {
+    // reqwest's blocking reads each get the whole --timeout anew, so a server that sends its
+    // headers just in time and then stalls would hold the fetch for twice as long: the body is
+    // read on a thread, and waited for only until the deadline. (A thread left behind stops at
+    // its own read timeout or the size cap.)
+    let timeout = opts.timeout;
+    let max = opts.max_bytes;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(read_body(resp, start, timeout, max));
+    });
+    let left = timeout.saturating_sub(start.elapsed());
+    let body = match rx.recv_timeout(left) {
+        Ok(r) => r?,
+        Err(_) => {
             return Err(format!(
                 "no complete answer within {} (the body was still arriving)",
-                crate::util::seconds(opts.timeout)
+                crate::util::seconds(timeout)
             ));
         }
-        match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => body.extend_from_slice(&buf[..n]),
-            Err(e) => {
-                let timed_out =
-                    e.kind() == std::io::ErrorKind::TimedOut || e.to_string().contains("timed out");
-                return Err(if timed_out {
-                    format!(
-                        "no complete answer within {}",
-                        crate::util::seconds(opts.timeout)
-                    )
-                } else {
-                    format!("reading the answer failed: {e}")
-                });
-            }
-        }
-    }
+    };
     if body.len() as u64 > opts.max_bytes {
         return Err(format!(
             "the answer is larger than the limit of {} bytes (--max-metrics-size)",
