@@ -553,6 +553,36 @@ fn headers_just_in_time_then_a_stalled_body_end_at_the_timeout() {
 }
 
 #[test]
+fn prometheus_says_why_it_refused_a_query_without_an_echoed_token() {
+    let token = "kp-lint-test-s3cr3t-t0ken";
+    let server = Server::start(Behaviour::JsonStatus {
+        code: 400,
+        body: format!(
+            r#"{{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:7: parse error: unexpected right parenthesis (token {token})"}}"#
+        ),
+    });
+    let run = kp(
+        &[
+            "--format",
+            "json",
+            "--prometheus",
+            &server.url(""),
+            "--prometheus-token-env",
+            "KP_LINT_TEST_TOKEN",
+        ],
+        &[("KP_LINT_TEST_TOKEN", token)],
+    );
+    assert!(!run.all().contains(token), "{}", run.all());
+    let f = findings(&run);
+    assert!(
+        f.iter().any(|(c, _, m)| c == "KP801"
+            && m.contains("HTTP status 400 ")
+            && m.contains("parse error: unexpected right parenthesis")),
+        "{f:#?}"
+    );
+}
+
+#[test]
 fn a_slow_prometheus_is_given_up_on_within_four_timeouts_and_said_once() {
     // Every answer takes 0.95 s: the fifth query starts at 3.8 s of a 4 s budget.
     let slow = Server::start(Behaviour::Slow {

@@ -262,7 +262,33 @@ pub fn get(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     if !status.is_success() {
-        return Err(format!("HTTP status {status}"));
+        let mut msg = format!("HTTP status {status}");
+        // Prometheus says why it refused a query (a parse error, a vector-matching error) in a
+        // JSON body: say it too, without the token should the server echo it.
+        let json = content_type
+            .as_deref()
+            .is_some_and(|c| c.to_ascii_lowercase().starts_with("application/json"));
+        if json {
+            let (timeout, max) = (opts.timeout, 64 * 1024);
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let _ = tx.send(read_body(resp, start, timeout, max));
+            });
+            let left = timeout.saturating_sub(start.elapsed());
+            if let Ok(Ok(body)) = rx.recv_timeout(left) {
+                let error = serde_json::from_slice::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("error")?.as_str().map(str::to_string));
+                if let Some(mut e) = error {
+                    if let Some(t) = &opts.token {
+                        e = e.replace(t.as_str(), "<redacted>");
+                    }
+                    let e: String = e.chars().take(500).collect();
+                    msg.push_str(&format!(": {e}"));
+                }
+            }
+        }
+        return Err(msg);
     }
     if let Some(ct) = &content_type {
         let lower = ct.to_ascii_lowercase();

@@ -26,6 +26,8 @@ pub enum Behaviour {
     Status { code: u16, body: String },
     /// 302 to the same path, forever.
     RedirectLoop,
+    /// This status, with a JSON body.
+    JsonStatus { code: u16, body: String },
     /// The headers of a 200 after a pause, then nothing (until the test process ends).
     LateHeadersThenSilence { delay: Duration },
     /// 200 with this body and content type, each after a pause.
@@ -129,6 +131,9 @@ fn serve(mut stream: TcpStream, b: &Behaviour, requests: &Mutex<Vec<String>>, hi
             }
             Behaviour::Status { code, body } => {
                 respond(&mut stream, *code, "text/plain", body.as_bytes())
+            }
+            Behaviour::JsonStatus { code, body } => {
+                respond(&mut stream, *code, "application/json", body.as_bytes())
             }
             Behaviour::LateHeadersThenSilence { delay } => {
                 std::thread::sleep(*delay);
