@@ -269,12 +269,14 @@ impl<'a> Line<'a> {
 /// A Go `strconv.ParseFloat` value as the format allows it.
 pub fn parse_value(s: &str) -> Option<f64> {
     let lower = s.to_ascii_lowercase();
-    match lower.trim_start_matches(['+', '-']) {
-        "inf" | "infinity" | "nan" => {}
-        t if t.starts_with(|c: char| c.is_ascii_digit() || c == '.') => {}
+    let word = match lower.trim_start_matches(['+', '-']) {
+        "inf" | "infinity" | "nan" => true,
+        t if t.starts_with(|c: char| c.is_ascii_digit() || c == '.') => false,
         _ => return None,
-    }
-    s.parse::<f64>().ok()
+    };
+    // A number too large for a float is ParseFloat's ErrRange, which expfmt rejects ("expected
+    // float as value"); Rust would make it infinite.
+    s.parse::<f64>().ok().filter(|v| word || v.is_finite())
 }
 
 fn unescape_help(s: &str) -> String {
@@ -668,7 +670,8 @@ weird{path=\"a\\\\b\\\"c\\nd\"} NaN\n";
         ] {
             assert_eq!(parse_value(s), Some(v), "{s}");
         }
-        for s in ["", "abc", "1,5", "0x10", "- 1"] {
+        assert_eq!(parse_value("1e-400"), Some(0.0));
+        for s in ["", "abc", "1,5", "0x10", "- 1", "1e999", "-1e999", "0x1p3"] {
             assert_eq!(parse_value(s), None, "{s}");
         }
     }
