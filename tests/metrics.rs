@@ -392,6 +392,19 @@ fn usage_errors_for_metrics_flags() {
         "{}",
         run.stderr
     );
+    // A token with a line break inside (two lines pasted into the variable).
+    let run = kp(
+        &[
+            "--prometheus",
+            "http://127.0.0.1:9",
+            "--prometheus-token-env",
+            "KP_LINT_TEST_TOKEN",
+        ],
+        &[("KP_LINT_TEST_TOKEN", "s3cret-one\ns3cret-two")],
+    );
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("KP_LINT_TEST_TOKEN"), "{}", run.stderr);
+    assert!(!run.all().contains("s3cret"), "{}", run.all());
     let run = kp(&["--metrics", HEALTHY, "--timeout", "soon"], &[]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--timeout"), "{}", run.stderr);
@@ -522,6 +535,112 @@ fn misbehaving_servers_end_in_a_clear_finding() {
 }
 
 #[test]
+fn headers_just_in_time_then_a_stalled_body_end_at_the_timeout() {
+    // Headers at 1.8 s of 2 s, then the body stalls: the whole exchange still ends at 2 s (each
+    // of reqwest's blocking reads would otherwise get 2 s anew).
+    let server = Server::start(Behaviour::LateHeadersThenSilence {
+        delay: Duration::from_millis(1800),
+    });
+    let url = server.url("/metrics");
+    let run = kp(
+        &["--format", "json", "--timeout", "2s", "--metrics", &url],
+        &[],
+    );
+    let f = findings(&run);
+    assert!(
+        f.iter()
+            .any(|(c, _, m)| c == "KP801" && m.contains("no complete answer within 2s")),
+        "{f:#?}"
+    );
+    assert!(
+        run.elapsed < Duration::from_millis(3000),
+        "{:?}: {}",
+        run.elapsed,
+        run.all()
+    );
+}
+
+#[test]
+fn prometheus_says_why_it_refused_a_query_without_an_echoed_token() {
+    let token = "kp-lint-test-s3cr3t-t0ken";
+    let server = Server::start(Behaviour::JsonStatus {
+        code: 400,
+        body: format!(
+            r#"{{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:7: parse error: unexpected right parenthesis (token {token})"}}"#
+        ),
+    });
+    let run = kp(
+        &[
+            "--format",
+            "json",
+            "--prometheus",
+            &server.url(""),
+            "--prometheus-token-env",
+            "KP_LINT_TEST_TOKEN",
+        ],
+        &[("KP_LINT_TEST_TOKEN", token)],
+    );
+    assert!(!run.all().contains(token), "{}", run.all());
+    let f = findings(&run);
+    assert!(
+        f.iter().any(|(c, _, m)| c == "KP801"
+            && m.contains("HTTP status 400 ")
+            && m.contains("parse error: unexpected right parenthesis")),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_slow_prometheus_is_given_up_on_within_four_timeouts_and_said_once() {
+    // Every answer takes 0.95 s: the fifth query starts at 3.8 s of a 4 s budget.
+    let slow = Server::start(Behaviour::Slow {
+        delay: Duration::from_millis(950),
+        body: br#"{"status":"success","data":{"resultType":"vector","result":[]}}"#.to_vec(),
+        content_type: "application/json".into(),
+    });
+    let run = kp(
+        &[
+            "--format",
+            "json",
+            "--timeout",
+            "1s",
+            "--prometheus",
+            &slow.url(""),
+        ],
+        &[],
+    );
+    assert!(
+        run.elapsed < Duration::from_millis(4600),
+        "{:?}: {}",
+        run.elapsed,
+        run.all()
+    );
+    let f = findings(&run);
+    let gave_up: Vec<_> = f
+        .iter()
+        .filter(|(c, _, m)| c == "KP801" && m.contains("gave up"))
+        .collect();
+    assert_eq!(gave_up.len(), 1, "{f:#?}");
+}
+
+#[test]
+fn urls_that_do_not_parse_do_not_show_their_password() {
+    let run = kp(
+        &[
+            "--format",
+            "json",
+            "--metrics",
+            "http://admin:s3cret@127.0.0.1:99999/metrics",
+            "--prometheus",
+            "https://admin:s3cret@prom:99999/",
+        ],
+        &[],
+    );
+    assert!(!run.all().contains("s3cret"), "{}", run.all());
+    assert!(codes(&run).iter().any(|c| c == "KP801"), "{}", run.all());
+}
+
+#[test]
 fn tokens_and_passwords_never_appear_in_output() {
     let server = Server::start(Behaviour::Status {
         code: 401,
@@ -566,6 +685,20 @@ fn tokens_and_passwords_never_appear_in_output() {
     assert!(!with_token.is_empty(), "{heads:#?}");
     assert!(
         with_token.iter().all(|h| h.contains("/api/v1/query")),
+        "{heads:#?}"
+    );
+    // One Authorization header: the token, not also the URL's user and password.
+    assert!(
+        with_token
+            .iter()
+            .all(|h| h.to_ascii_lowercase().matches("authorization:").count() == 1),
+        "{heads:#?}"
+    );
+    // The base's query string stays the query, after the API's path.
+    assert!(
+        with_token
+            .iter()
+            .all(|h| h.starts_with("GET /api/v1/query?apikey=qwerty123&query=")),
         "{heads:#?}"
     );
 }

@@ -615,6 +615,13 @@ pub fn gather(args: &crate::cli::MetricsArgs) -> Result<Evidence, String> {
     let token = match &args.prometheus_token_env {
         None => None,
         Some(var) => match std::env::var(var) {
+            // What an HTTP header cannot carry would fail every query with a message about
+            // the URL; say what is wrong (without the token).
+            Ok(t) if t.trim().bytes().any(|b| b.is_ascii_control()) => {
+                return Err(format!(
+                    "--prometheus-token-env {var}: the token holds a control character (a line break?), which an HTTP header cannot carry"
+                ));
+            }
             Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
             _ => {
                 return Err(format!(

@@ -18,27 +18,39 @@ use super::{
     At, ClusterCounts, Evidence, Fact, Node, Problem, ProblemKind, Signal, Source, SourceKind,
 };
 
-/// Whether `w` is a PromQL duration (`1h`, `30m`, `1h30m`, `7d`).
+/// Whether `w` is a PromQL duration (`1h`, `30m`, `1h30m`, `7d`) that a range may have: units
+/// from the largest down, each once, and more than zero in all (Prometheus rejects `1m1h` as
+/// "not a valid duration string" and `0s` as "duration must be greater than 0").
 pub fn valid_window(w: &str) -> bool {
+    const UNITS: [&str; 7] = ["y", "w", "d", "h", "m", "s", "ms"];
     let mut rest = w;
     if rest.is_empty() {
         return false;
     }
+    let mut next_unit = 0;
+    let mut nonzero = false;
     while !rest.is_empty() {
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
         if digits == 0 {
             return false;
         }
+        nonzero |= rest[..digits].bytes().any(|b| b != b'0');
         rest = &rest[digits..];
+        // `ms` before `m` and `s`, so that `500ms` is not read as minutes.
         let unit = ["ms", "s", "m", "h", "d", "w", "y"]
             .into_iter()
             .find(|u| rest.starts_with(u));
-        match unit {
-            Some(u) => rest = &rest[u.len()..],
-            None => return false,
+        let Some(u) = unit else { return false };
+        let Some(i) = UNITS.iter().position(|x| *x == u) else {
+            return false;
+        };
+        if i < next_unit {
+            return false;
         }
+        next_unit = i + 1;
+        rest = &rest[u.len()..];
     }
-    true
+    nonzero
 }
 
 const KP: &str = "kubeproxy_sync_proxy_rules_last_timestamp_seconds";
@@ -52,7 +64,9 @@ pub fn queries() -> Vec<(Signal, String)> {
         } else {
             inner
         };
-        format!("histogram_quantile(0.99, sum by (instance, le) ({inner}))")
+        // By IP family too (1.33+): the worse family counts, as on a page; summed, a slow
+        // IPv6 sync would hide among fast IPv4 ones.
+        format!("histogram_quantile(0.99, sum by (instance, ip_family, le) ({inner}))")
     };
     vec![
         (
@@ -221,23 +235,52 @@ pub fn collect(ev: &mut Evidence, base: &str, window: &str, opts: &FetchOptions)
         taken_at: None,
     });
     let start = Instant::now();
-    let endpoint = format!("{}/api/v1/query", base.trim_end_matches('/'));
+    // The API under the base's path (`https://host/prometheus/api/v1/query`), keeping a query
+    // string the base may carry (an API key for a gateway) in the query, not in the path.
+    let endpoint = match reqwest::Url::parse(base) {
+        Ok(mut u) => {
+            let path = format!("{}/api/v1/query", u.path().trim_end_matches('/'));
+            u.set_path(&path);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => format!("{}/api/v1/query", base.trim_end_matches('/')),
+    };
+    const GAVE_UP: &str = "gave up: the queries took longer than 4 × --timeout in all";
+    let budget = opts.timeout.saturating_mul(4);
     let run = |q: &str| -> Result<Vec<Series>, String> {
         let spent = start.elapsed();
-        if spent >= opts.timeout.saturating_mul(4) {
-            return Err("gave up: the queries took longer than 4 × --timeout in all".into());
+        if spent >= budget {
+            return Err(GAVE_UP.into());
         }
+        // The last query gets what is left of the budget, not a whole --timeout more.
+        let left = budget - spent;
         let mut url = reqwest::Url::parse(&endpoint).map_err(|e| format!("not a URL: {e}"))?;
         url.query_pairs_mut().append_pair("query", q);
         let got = fetch::get(
             url.as_str(),
             "application/json",
             &["application/json"],
-            opts,
-        )?;
+            &FetchOptions {
+                timeout: opts.timeout.min(left),
+                ..opts.clone()
+            },
+        )
+        .map_err(|e| {
+            if left < opts.timeout && start.elapsed() >= budget {
+                GAVE_UP.to_string()
+            } else {
+                e
+            }
+        })?;
         decode(&got.body)
     };
+    let gave_up = std::cell::Cell::new(false);
     let fail = |ev: &mut Evidence, q: &str, e: String| {
+        // Once out of time, every query left would say so: say it once.
+        if e == GAVE_UP && gave_up.replace(true) {
+            return;
+        }
         ev.problems.push(Problem {
             source: idx,
             kind: ProblemKind::Unavailable,
@@ -296,7 +339,8 @@ pub fn collect(ev: &mut Evidence, base: &str, window: &str, opts: &FetchOptions)
                 source: idx,
                 query: q.clone(),
             };
-            nodes[i].max(signal, s.value, at.clone(), None);
+            let series = s.label("ip_family").map(|f| format!("ip_family={f:?}"));
+            nodes[i].max(signal, s.value, at.clone(), series);
             match signal {
                 Signal::ConntrackEntries
                 | Signal::ConntrackLimit
@@ -403,10 +447,22 @@ mod tests {
 
     #[test]
     fn windows() {
-        for w in ["1h", "30m", "1h30m", "7d", "500ms"] {
+        for w in ["1h", "30m", "1h30m", "7d", "500ms", "0h1m", "1d2h3m4s5ms"] {
             assert!(valid_window(w), "{w}");
         }
-        for w in ["", "h", "1", "1x", "-1h", "1h "] {
+        for w in [
+            "",
+            "h",
+            "1",
+            "1x",
+            "-1h",
+            "1h ",
+            "0s",
+            "00m",
+            "1m1h",
+            "1h1h",
+            "1s500ms1m",
+        ] {
             assert!(!valid_window(w), "{w}");
         }
     }
@@ -430,6 +486,18 @@ mod tests {
                 .unwrap_err()
                 .contains("not a Prometheus API reply")
         );
+    }
+
+    #[test]
+    fn histogram_quantiles_keep_ip_families_apart() {
+        for (signal, q) in queries() {
+            if q.starts_with("histogram_quantile") {
+                assert!(
+                    q.contains("sum by (instance, ip_family, le)"),
+                    "{signal:?}: {q}"
+                );
+            }
+        }
     }
 
     #[test]

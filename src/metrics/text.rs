@@ -269,12 +269,14 @@ impl<'a> Line<'a> {
 /// A Go `strconv.ParseFloat` value as the format allows it.
 pub fn parse_value(s: &str) -> Option<f64> {
     let lower = s.to_ascii_lowercase();
-    match lower.trim_start_matches(['+', '-']) {
-        "inf" | "infinity" | "nan" => {}
-        t if t.starts_with(|c: char| c.is_ascii_digit() || c == '.') => {}
+    let word = match lower.trim_start_matches(['+', '-']) {
+        "inf" | "infinity" | "nan" => true,
+        t if t.starts_with(|c: char| c.is_ascii_digit() || c == '.') => false,
         _ => return None,
-    }
-    s.parse::<f64>().ok()
+    };
+    // A number too large for a float is ParseFloat's ErrRange, which expfmt rejects ("expected
+    // float as value"); Rust would make it infinite.
+    s.parse::<f64>().ok().filter(|v| word || v.is_finite())
 }
 
 fn unescape_help(s: &str) -> String {
@@ -404,14 +406,15 @@ pub fn parse(text: &str) -> Result<Exposition, ParseError> {
                             _ => return Err(l.error("expected ',' or '}' after a label value")),
                         }
                     }
-                    separated = l.blanks();
+                    // Like expfmt, the value may follow the '}' without a blank.
+                    l.blanks();
+                    separated = true;
+                }
+                if l.peek().is_none() {
+                    return Err(l.error("expected a value after the metric name"));
                 }
                 if !separated {
-                    return Err(if l.peek().is_none() {
-                        l.error("expected a value after the metric name")
-                    } else {
-                        l.error("invalid character in a metric name")
-                    });
+                    return Err(l.error("invalid character in a metric name"));
                 }
                 let word = l.word();
                 let Some(value) = parse_value(word) else {
@@ -508,34 +511,58 @@ impl Histogram<'_> {
     }
 }
 
-/// PromQL's `histogram_quantile` over (upper bound, cumulative count) pairs sorted by bound.
+/// PromQL's `histogram_quantile` over (upper bound, cumulative count) pairs sorted by bound,
+/// as prometheus/promql/quantile.go's `BucketQuantile` computes it: buckets with the same bound
+/// are merged (their counts added), counts that fall are raised to the count before them, and
+/// the rank is searched among the finite buckets.
 pub fn quantile(q: f64, buckets: &[(f64, f64)]) -> Option<f64> {
     if !(0.0..=1.0).contains(&q) {
         return None;
     }
-    let &(last_bound, total) = buckets.last()?;
-    if !last_bound.is_infinite() || buckets.len() < 2 || total.is_nan() || total <= 0.0 {
+    if !buckets.last()?.0.is_infinite() {
+        return None;
+    }
+    // coalesceBuckets
+    let mut b: Vec<(f64, f64)> = Vec::with_capacity(buckets.len());
+    for &(bound, count) in buckets {
+        match b.last_mut() {
+            Some(last) if last.0 == bound => last.1 += count,
+            _ => b.push((bound, count)),
+        }
+    }
+    // ensureMonotonicAndIgnoreSmallDeltas
+    let mut prev = b[0].1;
+    for bucket in b.iter_mut().skip(1) {
+        let curr = bucket.1;
+        if curr == prev {
+            continue;
+        }
+        if (prev - curr).abs() <= 1e-12 * prev.abs().max(curr.abs()) || curr < prev {
+            bucket.1 = prev;
+            continue;
+        }
+        prev = curr;
+    }
+    let n = b.len();
+    let total = b[n - 1].1;
+    if n < 2 || total.is_nan() || total <= 0.0 {
         return None;
     }
     let rank = q * total;
-    let i = buckets.iter().position(|&(_, c)| c >= rank)?;
-    if i == buckets.len() - 1 {
-        return Some(buckets[buckets.len() - 2].0);
+    let i = b[..n - 1]
+        .iter()
+        .position(|&(_, c)| c >= rank)
+        .unwrap_or(n - 1);
+    if i == n - 1 {
+        return Some(b[n - 2].0);
     }
-    let (upper, count) = buckets[i];
-    let (lower, below) = if i == 0 {
-        (if upper > 0.0 { 0.0 } else { upper }, 0.0)
-    } else {
-        buckets[i - 1]
-    };
+    let (upper, count) = b[i];
     if i == 0 && upper <= 0.0 {
         return Some(upper);
     }
-    let in_bucket = count - below;
-    if in_bucket <= 0.0 {
-        return Some(upper);
-    }
-    Some(lower + (upper - lower) * ((rank - below) / in_bucket))
+    let (lower, below) = if i == 0 { (0.0, 0.0) } else { b[i - 1] };
+    let v = lower + (upper - lower) * ((rank - below) / (count - below));
+    v.is_finite().then_some(v)
 }
 
 /// The series of a histogram family, grouped by their labels apart from `le`.
@@ -572,7 +599,8 @@ pub fn histograms<'a>(exp: &'a Exposition, family: &str) -> Vec<Histogram<'a>> {
         };
         let h = &mut out[i];
         if s.name == bucket {
-            if let Some(le) = s.label("le").and_then(parse_value) {
+            // A NaN bound is no bucket: it would sort nowhere.
+            if let Some(le) = s.label("le").and_then(parse_value).filter(|b| !b.is_nan()) {
                 h.buckets.push((le, s.value));
             }
         } else if s.name == sum {
@@ -582,8 +610,7 @@ pub fn histograms<'a>(exp: &'a Exposition, family: &str) -> Vec<Histogram<'a>> {
         }
     }
     for h in &mut out {
-        h.buckets
-            .sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        h.buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
     out
 }
@@ -643,7 +670,8 @@ weird{path=\"a\\\\b\\\"c\\nd\"} NaN\n";
         ] {
             assert_eq!(parse_value(s), Some(v), "{s}");
         }
-        for s in ["", "abc", "1,5", "0x10", "- 1"] {
+        assert_eq!(parse_value("1e-400"), Some(0.0));
+        for s in ["", "abc", "1,5", "0x10", "- 1", "1e999", "-1e999", "0x1p3"] {
             assert_eq!(parse_value(s), None, "{s}");
         }
     }
@@ -675,6 +703,26 @@ weird{path=\"a\\\\b\\\"c\\nd\"} NaN\n";
     }
 
     #[test]
+    fn value_right_after_the_labels() {
+        // expfmt.TextParser (promtool check metrics) reads the value after '}' without a blank.
+        let e = parse("m{a=\"x\"}1\nn{}2 3\n").unwrap();
+        assert_eq!(e.samples("m")[0].value, 1.0);
+        assert_eq!(e.samples("n")[0].timestamp, Some(3));
+        assert!(
+            parse("m{a=\"x\"}\n")
+                .unwrap_err()
+                .message
+                .contains("expected a value")
+        );
+        assert!(
+            parse("m{a=\"x\"}x\n")
+                .unwrap_err()
+                .message
+                .contains("not a number")
+        );
+    }
+
+    #[test]
     fn comments_blank_lines_crlf_and_eof() {
         let e = parse("# a comment\n\n#nospace\r\nm{} 1\r\n# EOF\n").unwrap();
         assert_eq!(e.samples("m").len(), 1);
@@ -690,5 +738,172 @@ weird{path=\"a\\\\b\\\"c\\nd\"} NaN\n";
         );
         assert_eq!(quantile(0.5, &[(1.0, 0.0), (f64::INFINITY, 0.0)]), None);
         assert_eq!(quantile(0.5, &[(1.0, 5.0), (2.0, 5.0)]), None);
+    }
+
+    #[test]
+    fn quantile_like_promql() {
+        let inf = f64::INFINITY;
+        // Counts that fall are raised to the count before them: [10, 10, 10], rank 9.9 in the
+        // first bucket (BucketQuantile gives 0.99).
+        let q = quantile(0.99, &[(1.0, 10.0), (2.0, 5.0), (inf, 8.0)]).unwrap();
+        assert!((q - 0.99).abs() < 1e-12, "{q}");
+        // Buckets with the same bound are merged: (1, 10), (2, 10), (+Inf, 10); rank 5 → 0.5.
+        let q = quantile(0.5, &[(1.0, 5.0), (1.0, 5.0), (2.0, 10.0), (inf, 10.0)]).unwrap();
+        assert!((q - 0.5).abs() < 1e-12, "{q}");
+        // The first bucket starts at 0 when its bound is positive, is its bound when not.
+        assert_eq!(quantile(0.5, &[(-1.0, 4.0), (inf, 4.0)]), Some(-1.0));
+        assert_eq!(quantile(0.99, &[(1.0, 1.0), (inf, 100.0)]), Some(1.0));
+    }
+
+    #[test]
+    fn histograms_ignore_nan_bounds_and_do_not_panic() {
+        let mut page = String::from("# TYPE h histogram\n");
+        for i in 0..40 {
+            page.push_str(&format!(
+                "h_bucket{{le=\"{}\"}} {i}\n",
+                (40 - i) as f64 / 10.0
+            ));
+            page.push_str(&format!("h_bucket{{le=\"NaN\",x=\"{i}\"}} 1\n"));
+            page.push_str(&format!("h_bucket{{le=\"NaN\"}} {i}\n"));
+        }
+        page.push_str("h_bucket{le=\"+Inf\"} 100\n");
+        let e = parse(&page).unwrap();
+        let hs = histograms(&e, "h");
+        let h = hs.iter().find(|h| h.labels.is_empty()).unwrap();
+        assert!(h.buckets.iter().all(|(b, _)| !b.is_nan()));
+        assert!(h.buckets.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert!(h.quantile(0.99).is_some());
+    }
+
+    /// What a fuzzed line is made of: the format's own pieces, and what breaks it.
+    fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just("# HELP ".to_string()),
+            Just("# TYPE ".to_string()),
+            Just("histogram".to_string()),
+            Just("summary".to_string()),
+            Just("h".to_string()),
+            Just("h_bucket".to_string()),
+            Just("h_sum".to_string()),
+            Just("{".to_string()),
+            Just("}".to_string()),
+            Just("le=".to_string()),
+            Just("quantile=".to_string()),
+            Just("=".to_string()),
+            Just(",".to_string()),
+            Just("\"".to_string()),
+            Just("\\".to_string()),
+            Just(" ".to_string()),
+            Just("\t".to_string()),
+            Just("\n".to_string()),
+            Just("\r".to_string()),
+            Just("\r\n".to_string()),
+            Just("\0".to_string()),
+            Just("é".to_string()),
+            Just("日本".to_string()),
+            Just("🦀".to_string()),
+            Just("\u{feff}".to_string()),
+            Just("+Inf".to_string()),
+            Just("NaN".to_string()),
+            Just("1e999".to_string()),
+            Just("99999999999999999999999".to_string()),
+            Just("-0".to_string()),
+            any::<u8>().prop_map(|b| (b as char).to_string()),
+            "[a-z_]{1,5}",
+            "[0-9.e+-]{1,6}",
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000, failure_persistence: None, ..Default::default()
+        })]
+
+        /// Any text: parse returns (never panics), and every position it gives is one in the
+        /// text: the line and column of an error, the line and span of a sample.
+        #[test]
+        fn parse_never_panics_and_positions_fit(
+            pieces in proptest::collection::vec(piece(), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            check_positions(&text);
+            for h in parse(&text).iter().flat_map(|e| e.families.iter().map(|f| histograms(e, &f.name))) {
+                for h in h {
+                    let _ = h.quantile(0.99);
+                }
+            }
+        }
+    }
+
+    fn check_positions(text: &str) {
+        let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+        let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = |at: usize| {
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            if text[..end].ends_with('\r') {
+                end - 1
+            } else {
+                end
+            }
+        };
+        match parse(text) {
+            Err(e) => {
+                assert!(
+                    e.span.start <= e.span.end && e.span.end <= text.len(),
+                    "{e:?}"
+                );
+                assert!(text.is_char_boundary(e.span.start), "{e:?}");
+                assert_eq!(e.line, line_of(e.span.start), "{text:?} {e:?}");
+                let start = line_start(e.span.start);
+                assert_eq!(
+                    e.column,
+                    text[start..e.span.start].chars().count() + 1,
+                    "{text:?} {e:?}"
+                );
+                assert_eq!(e.span.end, line_end(e.span.start), "{text:?} {e:?}");
+            }
+            Ok(exp) => {
+                for s in exp.families.iter().flat_map(|f| &f.samples) {
+                    assert!(
+                        s.span.start <= s.span.end && s.span.end <= text.len(),
+                        "{s:?}"
+                    );
+                    assert_eq!(s.line, line_of(s.span.start), "{text:?} {s:?}");
+                    assert!(
+                        text[s.span.start..s.span.end].starts_with(&s.name),
+                        "{text:?} {s:?}"
+                    );
+                    assert_eq!(s.span.end, line_end(s.span.start), "{text:?} {s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_lines() {
+        let long = format!("m{{a=\"{}\"}} 1\n", "é".repeat(100_000));
+        for text in [
+            "m{a=\"é\"} x\n",
+            "m{a=\"日本\\🦀\"} 1\n",
+            "m{a=\"\\é\"} 1\n",
+            "m\r 1\n",
+            "m 1\r\r\n",
+            "\r\n\r\n",
+            "m\x001\n",
+            "m 1 99999999999999999999999\n",
+            "m 1e999999\n",
+            "\u{feff}m 1\n",
+            "m{a=\"x\"}1\n",
+            "# TYPE h histogram\nh_bucket{le=\"é\"} 1\n",
+            "h_bucket{le=\"x\"} 1\n# TYPE h histogram\n",
+            "# HELP\n",
+            "# HELP m \\",
+            "#",
+            "",
+            &long,
+        ] {
+            check_positions(text);
+        }
     }
 }

@@ -26,6 +26,16 @@ pub enum Behaviour {
     Status { code: u16, body: String },
     /// 302 to the same path, forever.
     RedirectLoop,
+    /// This status, with a JSON body.
+    JsonStatus { code: u16, body: String },
+    /// The headers of a 200 after a pause, then nothing (until the test process ends).
+    LateHeadersThenSilence { delay: Duration },
+    /// 200 with this body and content type, each after a pause.
+    Slow {
+        delay: Duration,
+        body: Vec<u8>,
+        content_type: String,
+    },
 }
 
 pub struct Server {
@@ -121,6 +131,25 @@ fn serve(mut stream: TcpStream, b: &Behaviour, requests: &Mutex<Vec<String>>, hi
             }
             Behaviour::Status { code, body } => {
                 respond(&mut stream, *code, "text/plain", body.as_bytes())
+            }
+            Behaviour::JsonStatus { code, body } => {
+                respond(&mut stream, *code, "application/json", body.as_bytes())
+            }
+            Behaviour::LateHeadersThenSilence { delay } => {
+                std::thread::sleep(*delay);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: 100\r\n\r\nnode_",
+                );
+                std::thread::sleep(Duration::from_secs(3600));
+                false
+            }
+            Behaviour::Slow {
+                delay,
+                body,
+                content_type,
+            } => {
+                std::thread::sleep(*delay);
+                respond(&mut stream, 200, content_type, body)
             }
             Behaviour::RedirectLoop => {
                 let msg =

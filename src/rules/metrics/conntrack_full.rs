@@ -63,19 +63,35 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
             let per_core = (want / cores.value / 8192.0).ceil() * 8192.0;
             let asked = j.view.max_per_core.unwrap_or(0) as f64;
             if asked >= per_core {
+                // Without a configuration the value is kube-proxy's default, asked by nobody.
+                let asks = if j.view.from_config {
+                    "the configuration asks for"
+                } else {
+                    "kube-proxy's default is"
+                };
                 return Some(Verdict {
                     rule: &RULE,
                     message: format!(
-                        "the conntrack table is {:.0} % full ({:.0} of {:.0} entries) although the configuration asks for conntrack.maxPerCore {asked:.0}",
+                        "the conntrack table is {:.0} % full ({:.0} of {:.0} entries) although {asks} conntrack.maxPerCore {asked:.0}",
                         ratio * 100.0,
                         entries.value,
                         limit.value
                     ),
                     help: format!(
-                        "the node's table ({:.0}) is smaller than the configuration asks for ({:.0} on {} cores): roll the configuration out, or find what caps the table (kube-proxy's cap of {cap:.0} since 1.36, a sysctl set after kube-proxy starts)",
+                        "the node's table ({:.0}) is smaller than {} ({:.0} on {} cores): {}find what caps the table (kube-proxy's cap of {cap:.0} since 1.36, a sysctl set after kube-proxy starts)",
                         limit.value,
+                        if j.view.from_config {
+                            "the configuration asks for"
+                        } else {
+                            "kube-proxy's default gives"
+                        },
                         asked * cores.value,
-                        cores.value
+                        cores.value,
+                        if j.view.from_config {
+                            "roll the configuration out, or "
+                        } else {
+                            ""
+                        },
                     ),
                     path: Some("conntrack.maxPerCore".into()),
                     label: format!("conntrack table {:.0} % full", ratio * 100.0),
@@ -119,4 +135,56 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
         score: ratio,
         set,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{At, Evidence, Node, Reading};
+    use crate::rules::metrics::View;
+
+    #[test]
+    fn a_small_table_against_the_defaults_names_no_configuration() {
+        let kb = crate::kb::kb();
+        let at = At::Line {
+            source: 0,
+            line: 1,
+            span: crate::source::yaml::Span::new(0, 1),
+        };
+        let reading = |value: f64| Reading {
+            value,
+            at: at.clone(),
+            series: None,
+        };
+        // 64 cores: the default 32768 per core asks for 2 Mi entries; the table has 131072.
+        let node = Node {
+            name: "node-a.prom".into(),
+            source: 0,
+            readings: [
+                (Signal::ConntrackEntries, reading(120_000.0)),
+                (Signal::ConntrackLimit, reading(131_072.0)),
+                (Signal::Cores, reading(64.0)),
+            ]
+            .into_iter()
+            .collect(),
+            kernel: None,
+            kubernetes_version: None,
+            mode: None,
+            kube_proxy: false,
+            node_exporter: true,
+        };
+        let ev = Evidence::default();
+        let view = View::defaults(kb);
+        let j = crate::rules::metrics::Judge {
+            node: &node,
+            view: &view,
+            ev: &ev,
+            t: &kb.tuning.metrics,
+            kb,
+        };
+        let v = judge(&j).unwrap();
+        assert!(!v.message.contains("configuration"), "{}", v.message);
+        assert!(!v.help.contains("configuration asks"), "{}", v.help);
+        assert!(v.set.is_empty());
+    }
 }

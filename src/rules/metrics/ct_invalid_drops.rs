@@ -51,11 +51,64 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
             r.value,
             j.period(&r.at, "kube-proxy")
         ),
-        help: "before moving this node to nftables mode set conntrack.tcpBeLiberal: true, or run kernel 6.1 or later (KP602)".into(),
+        help: if j.view.tcp_be_liberal {
+            "the configuration sets conntrack.tcpBeLiberal: true, which covers the move to nftables once it is rolled out".into()
+        } else {
+            "before moving this node to nftables mode set conntrack.tcpBeLiberal: true, or run kernel 6.1 or later (KP602)".into()
+        },
         path: Some("conntrack.tcpBeLiberal".into()),
         label: "INVALID drops".into(),
         at: r.at.clone(),
         score: r.value,
         set: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{At, Evidence, Node, Reading};
+    use crate::rules::metrics::View;
+
+    #[test]
+    fn a_configuration_with_tcp_be_liberal_is_not_told_to_set_it() {
+        let kb = crate::kb::kb();
+        let node = Node {
+            name: "node-a".into(),
+            source: 0,
+            readings: [(
+                Signal::CtInvalidDropped,
+                Reading {
+                    value: 842.0,
+                    at: At::Query {
+                        source: 0,
+                        query: "q".into(),
+                    },
+                    series: None,
+                },
+            )]
+            .into_iter()
+            .collect(),
+            kernel: None,
+            kubernetes_version: None,
+            mode: None,
+            kube_proxy: true,
+            node_exporter: false,
+        };
+        let ev = Evidence::default();
+        let view = View {
+            tcp_be_liberal: true,
+            from_config: true,
+            ..View::defaults(kb)
+        };
+        let v = judge(&crate::rules::metrics::Judge {
+            node: &node,
+            view: &view,
+            ev: &ev,
+            t: &kb.tuning.metrics,
+            kb,
+        })
+        .unwrap();
+        assert!(!v.help.contains("set conntrack.tcpBeLiberal"), "{}", v.help);
+    }
 }

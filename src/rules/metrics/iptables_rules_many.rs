@@ -44,13 +44,74 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
             "kube-proxy owns {:.0} iptables rules (threshold {:.0}): every sync rewrites them",
             r.value, j.t.iptables_rules_many
         ),
-        help:
+        // When the configuration already says nftables, the move is made on paper only.
+        help: if j.view.from_config && j.view.mode == "nftables" {
+            "the configuration already says mode: nftables, but this kube-proxy runs iptables: roll the configuration out (kubectl -n kube-system rollout restart ds/kube-proxy)".into()
+        } else {
             "plan a move to mode: nftables (GA in 1.33, kernel 5.13+), whose syncs are incremental"
-                .into(),
+                .into()
+        },
         path: Some("mode".into()),
         label: "rule count".into(),
         at: r.at.clone(),
         score: r.value,
         set: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{At, Evidence, Node, Reading};
+    use crate::rules::metrics::View;
+
+    #[test]
+    fn a_configuration_already_on_nftables_is_not_told_to_move_there() {
+        let kb = crate::kb::kb();
+        let node = Node {
+            name: "node-a".into(),
+            source: 0,
+            readings: [(
+                Signal::IptablesRules,
+                Reading {
+                    value: 1e6,
+                    at: At::Query {
+                        source: 0,
+                        query: "q".into(),
+                    },
+                    series: None,
+                },
+            )]
+            .into_iter()
+            .collect(),
+            kernel: None,
+            kubernetes_version: None,
+            mode: None,
+            kube_proxy: true,
+            node_exporter: false,
+        };
+        let ev = Evidence::default();
+        let judge_with = |view: &View| {
+            judge(&crate::rules::metrics::Judge {
+                node: &node,
+                view,
+                ev: &ev,
+                t: &kb.tuning.metrics,
+                kb,
+            })
+            .unwrap()
+        };
+        let defaults = View::defaults(kb);
+        assert!(judge_with(&defaults).help.contains("plan a move"));
+        let nft = View {
+            mode: "nftables".into(),
+            mode_written: true,
+            section: "nftables",
+            from_config: true,
+            ..defaults
+        };
+        let v = judge_with(&nft);
+        assert!(!v.help.contains("plan a move"), "{}", v.help);
+        assert!(v.help.contains("roll the configuration out"), "{}", v.help);
+    }
 }

@@ -39,6 +39,8 @@ pub struct View {
     /// Effective conntrack.maxPerCore and conntrack.min (None when the value is invalid).
     pub max_per_core: Option<i64>,
     pub conntrack_min: Option<i64>,
+    /// `conntrack.tcpBeLiberal: true` in the configuration.
+    pub tcp_be_liberal: bool,
     /// Judged against a configuration (findings go to its fields) or defaults (to the metrics).
     pub from_config: bool,
 }
@@ -66,6 +68,7 @@ impl View {
             burst: t.client.default_burst,
             max_per_core: Some(t.conntrack.default_max_per_core),
             conntrack_min: Some(t.conntrack.default_min),
+            tcp_be_liberal: false,
             from_config: false,
         }
     }
@@ -97,6 +100,10 @@ impl View {
                 .unwrap_or(t.client.default_burst),
             max_per_core: int_or("conntrack.maxPerCore", t.conntrack.default_max_per_core),
             conntrack_min: int_or("conntrack.min", t.conntrack.default_min),
+            tcp_be_liberal: cx
+                .value("conntrack.tcpBeLiberal")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
             from_config: true,
         }
     }
