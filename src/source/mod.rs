@@ -294,7 +294,9 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
                 f.span = match e {
                     TextError::TooLarge { .. } => None,
                     _ => {
-                        let at = upto.min(file.text.len());
+                        // The prefix ends where the bad byte is; invalid bytes before a NUL
+                        // became U+FFFD, so the offset itself may no longer fall on a character.
+                        let at = file.text.len();
                         Some(Span::new(at, at))
                     }
                 };
