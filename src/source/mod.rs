@@ -281,11 +281,13 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
         }
         Err(e) => {
             file.findings.push(text_error_finding(bytes, &e));
-            // Show the readable prefix so the location can be rendered.
+            // Show the readable prefix so the location can be rendered (of a long line, only
+            // its first 80 bytes).
             let upto = match e {
                 TextError::Binary { offset }
                 | TextError::InvalidUtf8 { offset }
                 | TextError::InvalidUtf16 { offset } => offset,
+                TextError::LineTooLong { offset, .. } => offset.saturating_add(80),
                 TextError::TooLarge { .. } => 0,
             };
             file.text = String::from_utf8_lossy(&bytes[..upto.min(bytes.len())]).into_owned();
@@ -293,6 +295,10 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
             if let Some(f) = file.findings.last_mut() {
                 f.span = match e {
                     TextError::TooLarge { .. } => None,
+                    TextError::LineTooLong { offset, .. } => {
+                        let at = offset.min(file.text.len());
+                        Some(Span::new(at, at))
+                    }
                     _ => {
                         // The prefix ends where the bad byte is; invalid bytes before a NUL
                         // became U+FFFD, so the offset itself may no longer fall on a character.
@@ -543,6 +549,14 @@ fn text_error_finding(bytes: &[u8], e: &TextError) -> Finding {
                 format!("invalid UTF-8 at line {l}, column {c}"),
             )
             .help("save the file as UTF-8; kube-proxy's YAML decoder rejects invalid UTF-8")
+        }
+        TextError::LineTooLong { offset, limit } => {
+            let (l, _) = text::byte_position(bytes, *offset);
+            Finding::new(
+                &input::INPUT_LIMIT,
+                format!("line {l} is longer than the {limit}-byte limit; the file is not parsed"),
+            )
+            .help("kube-proxy configurations have short lines; raise the limit with --max-line-length if this file is meant to be linted")
         }
         TextError::InvalidUtf16 { offset } => Finding::new(
             &input::UNREADABLE_TEXT,
