@@ -364,7 +364,18 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
             } else {
                 &input::YAML_SYNTAX
             };
-            let (message, help) = if err.limit {
+            let (message, help) = if err.limit
+                && d.root.is_none()
+                && err.message.ends_with("documents in one file")
+            {
+                (
+                    format!("{}; the rest of the file is not read", err.message),
+                    format!(
+                        "kube-proxy configurations are a few documents; raise --max-documents (now {}) if this file is meant to be linted",
+                        limits.max_documents
+                    ),
+                )
+            } else if err.limit {
                 (
                     format!("document nested deeper than {} levels", limits.max_depth),
                     format!(
