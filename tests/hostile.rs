@@ -379,3 +379,29 @@ fn unreadable_files_named_on_the_command_line_do_not_stop_the_run() {
     assert!(stderr.contains("cannot read /proc/self/mem"), "{stderr}");
     assert_eq!(code, 2);
 }
+
+/// Drawing thousands of findings in one file (human output reads only the lines around each
+/// one): every finding is drawn, at its own line.
+#[test]
+fn thousands_of_findings_in_one_file_are_drawn_at_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = format!("{HEADER}mode: IPVS\n");
+    let path = dir.path().join("many.yaml");
+    std::fs::write(&path, vec![doc.as_str(); 3_000].join("---\n")).unwrap();
+    let out = Command::cargo_bin("kp-lint")
+        .unwrap()
+        .arg(&path)
+        .args(["--no-config", "--color=never"])
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Document n (from 0) has `mode: IPVS` on line 4n + 3.
+    for n in [0, 1, 1_500, 2_999] {
+        let header = format!("many.yaml:{}:7]", 4 * n + 3);
+        assert!(text.contains(&header), "no {header}");
+        let line = format!("{} │ mode: IPVS", 4 * n + 3);
+        assert!(text.contains(&line), "no {line}");
+    }
+    assert_eq!(text.matches("unknown proxy mode \"IPVS\"").count(), 3_000);
+}
