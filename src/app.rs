@@ -119,7 +119,8 @@ pub fn run(args: &Args, stdin: &mut dyn Read, stdin_is_terminal: bool) -> (Outpu
         max_file_bytes: args.max_file_size,
         max_depth: args.max_depth,
         max_expanded_nodes: args.max_nodes,
-        ..Limits::default()
+        max_documents: args.max_documents,
+        max_line_bytes: args.max_line_length,
     };
     let flag_profile = match flag_profile(&args.profile) {
         Ok(p) => p,

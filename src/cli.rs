@@ -237,6 +237,14 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_nodes: usize,
 
+    /// Most YAML documents read from one file.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_documents: usize,
+
+    /// Longest line read, in bytes (a longer one: the file is not parsed).
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_line_length: usize,
+
     /// Width of human output (default: the terminal's, or 100).
     #[arg(long, value_name = "COLUMNS")]
     pub width: Option<usize>,

@@ -128,7 +128,67 @@ impl Finding {
 /// A finding together with its file, ready for miette's renderers.
 pub struct Report<'a> {
     pub finding: &'a Finding,
-    pub source: miette::NamedSource<String>,
+    pub source: Source<'a>,
+}
+
+/// A file's text as miette reads it. miette's own reading of a `str` walks the text from its
+/// start for every span, which made drawing a file with thousands of findings quadratic (19 s
+/// for 5,000 documents); here only the lines around the span are given to miette, and their
+/// line number comes from the file's line index.
+pub struct Source<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    pub lines: &'a crate::source::text::LineIndex,
+}
+
+impl miette::SourceCode for Source<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let start = span.offset().min(self.text.len());
+        let end = (span.offset() + span.len()).min(self.text.len());
+        // Two lines more on each side than asked for: miette then reads the window exactly as
+        // it would read the whole text.
+        let first = self
+            .lines
+            .position(self.text, start)
+            .0
+            .saturating_sub(before + 2)
+            .max(1);
+        let last = self.lines.position(self.text, end).0 + after + 2;
+        let mut from = self.lines.line_start(first).unwrap_or(0).min(start);
+        let mut to = self
+            .lines
+            .line_start(last + 1)
+            .unwrap_or(self.text.len())
+            .max(end);
+        while !self.text.is_char_boundary(from) {
+            from -= 1;
+        }
+        while !self.text.is_char_boundary(to) {
+            to += 1;
+        }
+        let window = &self.text[from..to];
+        let inner_span = miette::SourceSpan::new((start - from).into(), end - start);
+        let inner = window.read_span(&inner_span, before, after)?;
+        let data = inner.data();
+        let offset = from + inner.span().offset();
+        Ok(Box::new(
+            miette::MietteSpanContents::new_named(
+                self.name.to_string(),
+                data,
+                miette::SourceSpan::new(offset.into(), inner.span().len()),
+                inner.line() + first - 1,
+                inner.column(),
+                // miette counts the lines from the start of the text (and joins two snippets on it).
+                inner.line_count() + first - 1,
+            )
+            .with_language("yaml"),
+        ))
+    }
 }
 
 impl fmt::Debug for Report<'_> {
@@ -188,7 +248,7 @@ impl miette::Diagnostic for Report<'_> {
         let mut span = self.finding.span?;
         // A zero-width span at the very end of the text has no character to draw a caret
         // under: point at the last character instead.
-        let text = self.source.inner();
+        let text = self.source.text;
         if span.is_empty() && span.start >= text.len() && !text.is_empty() {
             let mut start = text.len() - 1;
             while !text.is_char_boundary(start) {

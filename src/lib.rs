@@ -21,6 +21,8 @@ pub mod model;
 pub mod profile;
 pub mod recommend;
 pub mod render;
+#[doc(hidden)]
+pub mod robust;
 pub mod rules;
 pub mod schema;
 pub mod source;

@@ -13,6 +13,8 @@ pub struct Limits {
     pub max_expanded_nodes: usize,
     /// Most YAML documents read from one file (default 10,000).
     pub max_documents: usize,
+    /// Longest line, in bytes (default 1 MiB): a longer one is not parsed (nor drawn).
+    pub max_line_bytes: usize,
 }
 
 impl Default for Limits {
@@ -22,6 +24,7 @@ impl Default for Limits {
             max_depth: 64,
             max_expanded_nodes: 100_000,
             max_documents: 10_000,
+            max_line_bytes: 1024 * 1024,
         }
     }
 }

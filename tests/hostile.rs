@@ -157,3 +157,251 @@ fn limits_are_configurable() {
         r.findings
     );
 }
+
+const GOOD: &str =
+    "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: IPVS\n";
+const HEADER: &str = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n";
+
+/// The finding of `code` in a lint of `text`: its message and (line, column).
+fn finding(text: &str, opts: &Options, code: &str) -> (String, Option<(usize, usize)>) {
+    let r = lint_bytes("f.yaml", text.as_bytes(), opts);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:?}", r.findings));
+    (
+        f.message.clone(),
+        kp_lint::render::position(&r, f).map(|p| p.0),
+    )
+}
+
+#[test]
+fn ten_thousand_deep_nesting_stops_at_the_depth_limit() {
+    let flow = format!(
+        "{HEADER}ipvs: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let (msg, at) = finding(&flow, &Options::default(), "KP003");
+    assert_eq!(msg, "document nested deeper than 64 levels");
+    assert_eq!(at, Some((3, 71)));
+    // Block sequences, `- - - …` on one line.
+    let block = format!("{HEADER}ipvs:\n  {}x\n", "- ".repeat(10_000));
+    let (msg, at) = finding(&block, &Options::default(), "KP003");
+    assert_eq!(msg, "document nested deeper than 64 levels");
+    assert_eq!(at.map(|p| p.0), Some(4));
+}
+
+#[test]
+fn thousands_of_documents_up_to_the_limit() {
+    let doc = format!("{HEADER}mode: ipvs\n");
+    let five_thousand = vec![doc.as_str(); 5_000].join("---\n");
+    let r = lint_bytes("many.yaml", five_thousand.as_bytes(), &Options::default());
+    assert_eq!(r.configs.len(), 5_000);
+    assert!(r.findings.iter().all(|f| f.rule.code != "KP003"));
+    // Past --max-documents: the documents before are read, the rest is not, and the finding
+    // says which limit it was (it once said "nested deeper than 64 levels").
+    let opts = Options {
+        limits: kp_lint::limits::Limits {
+            max_documents: 100,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let r = lint_bytes(
+        "many.yaml",
+        vec![doc.as_str(); 101].join("---\n").as_bytes(),
+        &opts,
+    );
+    assert_eq!(r.configs.len(), 100);
+    let (msg, at) = finding(&vec![doc.as_str(); 101].join("---\n"), &opts, "KP003");
+    assert_eq!(
+        msg,
+        "more than 100 documents in one file; the rest of the file is not read"
+    );
+    assert!(at.is_some_and(|(l, _)| l >= 400), "{at:?}");
+}
+
+#[test]
+fn a_line_over_the_limit_is_a_finding_at_its_start() {
+    let opts = Options {
+        limits: kp_lint::limits::Limits {
+            max_line_bytes: 100,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let text = format!("{HEADER}mode: {}\n", "x".repeat(200));
+    let (msg, at) = finding(&text, &opts, "KP003");
+    assert_eq!(
+        msg,
+        "line 3 is longer than the 100-byte limit; the file is not parsed"
+    );
+    assert_eq!(at, Some((3, 1)));
+    // Lone CR and CRLF end lines too.
+    let cr = format!("{}mode: ipvs\r", HEADER.replace('\n', "\r"))
+        .repeat(20)
+        .into_bytes();
+    let r = lint_bytes("cr.yaml", &cr, &opts);
+    assert!(r.findings.iter().all(|f| f.rule.code != "KP003"));
+}
+
+fn kp_lint_json(args: &[&std::ffi::OsStr]) -> (serde_json::Value, String, i32) {
+    let out = Command::cargo_bin("kp-lint")
+        .unwrap()
+        .args(args)
+        .arg("--format=json")
+        .arg("--no-config")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        v,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn linted(v: &serde_json::Value) -> Vec<String> {
+    v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = f["file"].as_str().unwrap();
+            p.rsplit('/').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+fn unreadable(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["unreadable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let p = u["file"].as_str().unwrap();
+            (
+                p.rsplit('/').next().unwrap().to_string(),
+                u["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A walked directory with a symlink loop, a dangling link, a link to a file that cannot be read
+/// (/proc/self/mem gives EIO, even to root) and a FIFO: each is reported or skipped, nothing
+/// blocks, and the good file is linted.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_hostile_directory_is_walked_to_the_end() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("sub")).unwrap();
+    std::fs::write(root.join("good.yaml"), GOOD).unwrap();
+    symlink("..", root.join("sub/loop")).unwrap();
+    symlink("nowhere.yaml", root.join("dangling.yaml")).unwrap();
+    symlink("/proc/self/mem", root.join("mem.yaml")).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(root.join("pipe.yaml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    symlink("pipe.yaml", root.join("pipe-link.yaml")).unwrap();
+
+    // Links are not followed by default: only the good file is read.
+    let (v, _, code) = kp_lint_json(&[root.as_os_str()]);
+    assert_eq!(linted(&v), ["good.yaml"]);
+    assert!(unreadable(&v).is_empty(), "{v}");
+    assert_eq!(code, 1);
+
+    // Followed: the loop is a warning, the links that cannot be read are named with the reason.
+    let (v, stderr, code) = kp_lint_json(&["--follow-symlinks".as_ref(), root.as_os_str()]);
+    assert_eq!(linted(&v), ["good.yaml"]);
+    assert_eq!(
+        unreadable(&v),
+        [
+            (
+                "dangling.yaml".to_string(),
+                "No such file or directory (os error 2)".to_string()
+            ),
+            (
+                "mem.yaml".to_string(),
+                "Input/output error (os error 5)".to_string()
+            ),
+        ]
+    );
+    assert!(
+        stderr.contains("symbolic link loop") && stderr.contains("not followed"),
+        "{stderr}"
+    );
+    assert_eq!(code, 2);
+}
+
+/// Named on the command line: an unreadable file, a missing one and a FIFO are reported, and
+/// the file after them is still linted.
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_files_named_on_the_command_line_do_not_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.yaml");
+    std::fs::write(&good, GOOD).unwrap();
+    let fifo = dir.path().join("pipe.yaml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let missing = dir.path().join("missing.yaml");
+    let (v, stderr, code) = kp_lint_json(&[
+        "/proc/self/mem".as_ref(),
+        missing.as_os_str(),
+        fifo.as_os_str(),
+        good.as_os_str(),
+    ]);
+    assert_eq!(linted(&v), ["good.yaml"]);
+    let mut u = unreadable(&v);
+    u.sort();
+    let expected = [
+        ("mem", "Input/output error (os error 5)"),
+        ("missing.yaml", "No such file or directory (os error 2)"),
+        ("pipe.yaml", "not a regular file"),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()));
+    assert_eq!(u, expected);
+    assert!(stderr.contains("cannot read /proc/self/mem"), "{stderr}");
+    assert_eq!(code, 2);
+}
+
+/// Drawing thousands of findings in one file (human output reads only the lines around each
+/// one): every finding is drawn, at its own line.
+#[test]
+fn thousands_of_findings_in_one_file_are_drawn_at_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = format!("{HEADER}mode: IPVS\n");
+    let path = dir.path().join("many.yaml");
+    std::fs::write(&path, vec![doc.as_str(); 3_000].join("---\n")).unwrap();
+    let out = Command::cargo_bin("kp-lint")
+        .unwrap()
+        .arg(&path)
+        .args(["--no-config", "--color=never"])
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Document n (from 0) has `mode: IPVS` on line 4n + 3.
+    for n in [0, 1, 1_500, 2_999] {
+        let header = format!("many.yaml:{}:7]", 4 * n + 3);
+        assert!(text.contains(&header), "no {header}");
+        let line = format!("{} │ mode: IPVS", 4 * n + 3);
+        assert!(text.contains(&line), "no {line}");
+    }
+    assert_eq!(text.matches("unknown proxy mode \"IPVS\"").count(), 3_000);
+}

@@ -125,8 +125,9 @@ pub fn encode(out: &FixOutcome) -> Vec<u8> {
     bytes
 }
 
-/// Write a file atomically: a temporary file in the same directory, the original's
-/// permissions, then a rename over the original.
+/// Write a file atomically: a temporary file in the same directory (`.NAME.kp-lint-PID-N.tmp`,
+/// which no walk ever lints), written and synced, given the original's permissions, renamed over
+/// the original, then the directory synced. A kill at any point leaves the old or the new file.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
@@ -138,6 +139,7 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let perms = std::fs::metadata(path)?.permissions();
+    remove_stale_temps(&dir, &file_name);
     let mut n = 0u32;
     let (tmp_path, mut tmp) = loop {
         let candidate = dir.join(format!(
@@ -158,12 +160,50 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         tmp.write_all(bytes)?;
         tmp.sync_all()?;
         std::fs::set_permissions(&tmp_path, perms)?;
-        std::fs::rename(&tmp_path, path)
+        std::fs::rename(&tmp_path, path)?;
+        // The rename itself is durable once the directory is synced (where a directory can be
+        // opened; elsewhere the rename is still atomic).
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp_path);
     }
     result
+}
+
+/// Remove the temporary files a killed `--fix` left next to `file_name` (`.NAME.kp-lint-PID-N.tmp`
+/// whose process is gone). Only where a process can be looked up (`/proc`); elsewhere they stay,
+/// harmless, as no walk lints a `.tmp` file.
+fn remove_stale_temps(dir: &std::path::Path, file_name: &str) {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{file_name}.kp-lint-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split_once('-')
+            .and_then(|(p, _)| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// A unified diff of the change, with `a/` and `b/` headers.

@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
 
 use super::{Run, Style};
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::{Report, Severity, Source};
 
 pub fn render(run: &Run<'_>, style: Style) -> String {
     let theme = if style.color {
@@ -26,8 +26,11 @@ pub fn render(run: &Run<'_>, style: Style) -> String {
         for f in &report.findings {
             let r = Report {
                 finding: f,
-                source: NamedSource::new(report.file.name.clone(), report.file.text.clone())
-                    .with_language("yaml"),
+                source: Source {
+                    name: &report.file.name,
+                    text: &report.file.text,
+                    lines: &report.file.lines,
+                },
             };
             if handler.render_report(&mut out, &r).is_err() {
                 let _ = writeln!(out, "{}: {}", f.rule.code, f.message);

@@ -311,11 +311,13 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
         }
         Err(e) => {
             file.findings.push(text_error_finding(bytes, &e));
-            // Show the readable prefix so the location can be rendered.
+            // Show the readable prefix so the location can be rendered (of a long line, only
+            // its first 80 bytes).
             let upto = match e {
                 TextError::Binary { offset }
                 | TextError::InvalidUtf8 { offset }
                 | TextError::InvalidUtf16 { offset } => offset,
+                TextError::LineTooLong { offset, .. } => offset.saturating_add(80),
                 TextError::TooLarge { .. } => 0,
             };
             file.text = String::from_utf8_lossy(&bytes[..upto.min(bytes.len())]).into_owned();
@@ -323,8 +325,14 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
             if let Some(f) = file.findings.last_mut() {
                 f.span = match e {
                     TextError::TooLarge { .. } => None,
+                    TextError::LineTooLong { offset, .. } => {
+                        let at = offset.min(file.text.len());
+                        Some(Span::new(at, at))
+                    }
                     _ => {
-                        let at = upto.min(file.text.len());
+                        // The prefix ends where the bad byte is; invalid bytes before a NUL
+                        // became U+FFFD, so the offset itself may no longer fall on a character.
+                        let at = file.text.len();
                         Some(Span::new(at, at))
                     }
                 };
@@ -386,7 +394,18 @@ pub fn load(name: &str, bytes: &[u8], limits: &Limits) -> SourceFile {
             } else {
                 &input::YAML_SYNTAX
             };
-            let (message, help) = if err.limit {
+            let (message, help) = if err.limit
+                && d.root.is_none()
+                && err.message.ends_with("documents in one file")
+            {
+                (
+                    format!("{}; the rest of the file is not read", err.message),
+                    format!(
+                        "kube-proxy configurations are a few documents; raise --max-documents (now {}) if this file is meant to be linted",
+                        limits.max_documents
+                    ),
+                )
+            } else if err.limit {
                 (
                     format!("document nested deeper than {} levels", limits.max_depth),
                     format!(
@@ -571,6 +590,14 @@ fn text_error_finding(bytes: &[u8], e: &TextError) -> Finding {
                 format!("invalid UTF-8 at line {l}, column {c}"),
             )
             .help("save the file as UTF-8; kube-proxy's YAML decoder rejects invalid UTF-8")
+        }
+        TextError::LineTooLong { offset, limit } => {
+            let (l, _) = text::byte_position(bytes, *offset);
+            Finding::new(
+                &input::INPUT_LIMIT,
+                format!("line {l} is longer than the {limit}-byte limit; the file is not parsed"),
+            )
+            .help("kube-proxy configurations have short lines; raise the limit with --max-line-length if this file is meant to be linted")
         }
         TextError::InvalidUtf16 { offset } => Finding::new(
             &input::UNREADABLE_TEXT,

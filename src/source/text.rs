@@ -5,10 +5,24 @@ use crate::limits::Limits;
 /// Why a file's bytes could not become text. Each carries a byte offset where there is one.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TextError {
-    TooLarge { size: u64, limit: u64 },
-    Binary { offset: usize },
-    InvalidUtf8 { offset: usize },
-    InvalidUtf16 { offset: usize },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+    Binary {
+        offset: usize,
+    },
+    InvalidUtf8 {
+        offset: usize,
+    },
+    InvalidUtf16 {
+        offset: usize,
+    },
+    /// A line longer than the limit; `offset` is where it starts.
+    LineTooLong {
+        offset: usize,
+        limit: usize,
+    },
 }
 
 /// The encoding a file was read in (UTF-8 is the only one `--fix` writes back).
@@ -29,6 +43,7 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<(String, Encoding), TextE
             limit: limits.max_file_bytes,
         });
     }
+    // (UTF-16 files are rare and bounded by the file size; their lines are not measured.)
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return decode_utf16(rest, false).map(|s| (s, Encoding::Utf16Le));
     }
@@ -46,11 +61,29 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<(String, Encoding), TextE
     match std::str::from_utf8(body) {
         // Keep the BOM out of the text but keep offsets honest: a BOM is replaced by nothing and
         // spans are shifted when rendering is not needed (the BOM is invisible to users).
-        Ok(s) => Ok((s.to_owned(), enc)),
+        Ok(s) => match long_line(s.as_bytes(), limits.max_line_bytes) {
+            Some(start) => Err(TextError::LineTooLong {
+                offset: start + skip,
+                limit: limits.max_line_bytes,
+            }),
+            None => Ok((s.to_owned(), enc)),
+        },
         Err(e) => Err(TextError::InvalidUtf8 {
             offset: e.valid_up_to() + skip,
         }),
     }
+}
+
+/// Where the first line longer than `limit` bytes starts (lines end at LF, CR or CRLF).
+fn long_line(bytes: &[u8], limit: usize) -> Option<usize> {
+    let mut start = 0;
+    for end in memchr::memchr2_iter(b'\n', b'\r', bytes).chain(std::iter::once(bytes.len())) {
+        if end - start > limit {
+            return Some(start);
+        }
+        start = end + 1;
+    }
+    None
 }
 
 fn decode_utf16(bytes: &[u8], big_endian: bool) -> Result<String, TextError> {

@@ -190,13 +190,17 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Vec<Document> {
                     }
                     Event::DocumentEnd => {
                         let b = std::mem::take(&mut builder);
+                        let doc_end = end.max(b.last_end);
                         docs.push(Document {
                             index: docs.len(),
-                            span: Span::new(b.doc_start, end.max(b.last_end)),
+                            span: Span::new(b.doc_start, doc_end),
                             root: b.root,
                             anchors: b.anchors,
                             error: None,
                         });
+                        // What comes next (a document, or an error before one) starts here, not
+                        // at the beginning of the file.
+                        builder.doc_start = doc_end;
                     }
                     Event::Anchor(id, _) => {
                         // The anchored node was just emitted; remember it when it is complete.
@@ -260,7 +264,10 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Vec<Document> {
                 });
                 match parser.proceed_next_document() {
                     Ok(true) if docs.len() < limits.max_documents => {
-                        builder = Builder::default();
+                        builder = Builder {
+                            doc_start: offset,
+                            ..Builder::default()
+                        };
                     }
                     _ => break,
                 }
