@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")"
 secs=${1:-480}
 [ $# -gt 0 ] && shift
-targets=${*:-yaml model lint fix flags}
+targets=${*:-yaml model lint fix flags metrics}
 mkdir -p logs
 for t in $targets; do
     case $t in

@@ -229,3 +229,71 @@ pub fn check_flags(bytes: &[u8]) {
     check_lint(yaml.as_bytes());
     check_fix(yaml.as_bytes());
 }
+
+/// The metrics text parser and what is read from a page: parsing never panics; every sample's
+/// line and span, and an error's line, column and span, agree with the text; quantiles lie
+/// within the histogram's finite bounds; the readings and every KP8xx rule run on the result
+/// (against kube-proxy's defaults and as the report of a metrics-only run). The Prometheus API
+/// decoder gets the same bytes.
+pub fn check_metrics(bytes: &[u8]) {
+    use crate::metrics::{Evidence, Source, SourceKind, prom, text as mtext};
+    let Ok(page) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let _ = prom::decode(page);
+    let line_of = |offset: usize| page[..offset].matches('\n').count() + 1;
+    match mtext::parse(page) {
+        Err(e) => {
+            check_span(page, e.span, "metrics error");
+            assert_eq!(line_of(e.span.start), e.line, "error line: {e}");
+            assert!(e.column >= 1, "error column: {e}");
+        }
+        Ok(exp) => {
+            for f in &exp.families {
+                for s in &f.samples {
+                    check_span(page, s.span, "metrics sample");
+                    assert_eq!(line_of(s.span.start), s.line, "sample {}", s.name);
+                    assert!(
+                        page[s.span.start..s.span.end].contains(s.name.as_str()),
+                        "the span of {} does not hold its name",
+                        s.name
+                    );
+                }
+                for h in mtext::histograms(&exp, &f.name) {
+                    let finite: Vec<f64> = h
+                        .buckets
+                        .iter()
+                        .map(|b| b.0)
+                        .filter(|b| b.is_finite())
+                        .collect();
+                    if let Some(q) = h.quantile(0.99) {
+                        let lo = finite.iter().copied().fold(0.0_f64, f64::min);
+                        let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        assert!(
+                            q.is_nan() || (q >= lo && q <= hi),
+                            "p99 {q} outside the bounds [{lo}, {hi}] of {}",
+                            f.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut ev = Evidence::default();
+    ev.add_page(Source {
+        name: "fuzz.prom".into(),
+        kind: SourceKind::Url,
+        text: Some(page.into()),
+        taken_at: Some(1.8e9),
+    });
+    let kb = crate::kb::kb();
+    let _ = crate::metrics::profile(&ev);
+    let _ = crate::rules::judge_metrics(&ev, &crate::rules::metrics::View::defaults(kb), kb);
+    for report in crate::lint::metrics_reports(&ev, true, &Default::default()) {
+        for f in &report.findings {
+            if let Some(span) = f.span {
+                check_span(&report.file.text, span, "metrics finding");
+            }
+        }
+    }
+}

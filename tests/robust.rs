@@ -53,6 +53,11 @@ fn fix_invariants() {
 }
 
 #[test]
+fn metrics_text_parser_and_readings() {
+    assert!(replay("metrics", "metrics", kp_lint::robust::check_metrics) >= 10);
+}
+
+#[test]
 fn flag_parser() {
     assert!(replay("flags", "flags", kp_lint::robust::check_flags) > 10);
 }
