@@ -520,6 +520,12 @@ fn misbehaving_servers_end_in_a_clear_finding() {
             "{what}: {msg:?} does not say {expect:?}"
         );
         assert_eq!(run.code, 0, "{what}: a warning only: {}", run.all());
+        // For docs/robustness.md (`cargo test --test metrics misbehaving -- --nocapture`).
+        eprintln!(
+            "{what}: {:.2} s, peak RSS {} KiB: {msg}",
+            run.elapsed.as_secs_f64(),
+            run.peak_kib
+        );
         assert!(
             run.peak_kib < 64 * 1024,
             "{what}: peak RSS {} KiB",
