@@ -238,7 +238,7 @@ pub struct Args {
     pub max_nodes: usize,
 
     /// Most YAML documents read from one file.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = 4_000)]
     pub max_documents: usize,
 
     /// Longest line read, in bytes (a longer one: the file is not parsed).

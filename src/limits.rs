@@ -23,7 +23,7 @@ impl Default for Limits {
             max_file_bytes: 16 * 1024 * 1024,
             max_depth: 64,
             max_expanded_nodes: 100_000,
-            max_documents: 10_000,
+            max_documents: 4_000,
             max_line_bytes: 1024 * 1024,
         }
     }

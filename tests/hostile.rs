@@ -71,12 +71,24 @@ fn empty_and_comment_only_files_are_quiet() {
 
 #[test]
 fn thousands_of_documents_are_all_read() {
+    // 5,000 documents, above the default --max-documents of 4,000: all read when allowed.
+    let opts = Options {
+        limits: kp_lint::limits::Limits {
+            max_documents: 5_000,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let r = lint_bytes("many.yaml", &hostile("many-documents.yaml"), &opts);
+    assert_eq!(r.configs.len(), 50);
+    // With the default, the first 4,000 documents (40 configurations) and a KP003.
     let r = lint_bytes(
         "many.yaml",
         &hostile("many-documents.yaml"),
         &Options::default(),
     );
-    assert_eq!(r.configs.len(), 50);
+    assert_eq!(r.configs.len(), 40);
+    assert!(r.findings.iter().any(|f| f.rule.code == "KP003"));
 }
 
 #[test]
@@ -196,9 +208,9 @@ fn ten_thousand_deep_nesting_stops_at_the_depth_limit() {
 #[test]
 fn thousands_of_documents_up_to_the_limit() {
     let doc = format!("{HEADER}mode: ipvs\n");
-    let five_thousand = vec![doc.as_str(); 5_000].join("---\n");
-    let r = lint_bytes("many.yaml", five_thousand.as_bytes(), &Options::default());
-    assert_eq!(r.configs.len(), 5_000);
+    let four_thousand = vec![doc.as_str(); 4_000].join("---\n");
+    let r = lint_bytes("many.yaml", four_thousand.as_bytes(), &Options::default());
+    assert_eq!(r.configs.len(), 4_000);
     assert!(r.findings.iter().all(|f| f.rule.code != "KP003"));
     // Past --max-documents: the documents before are read, the rest is not, and the finding
     // says which limit it was (it once said "nested deeper than 64 levels").
