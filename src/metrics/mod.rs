@@ -146,6 +146,19 @@ impl Node {
         }
     }
 
+    /// A kube-proxy node `node-a` with one reading, for rule tests.
+    #[cfg(test)]
+    pub(crate) fn with_reading(s: Signal, value: f64) -> Node {
+        let mut n = Node::new("node-a", 0);
+        n.kube_proxy = true;
+        let at = At::Query {
+            source: 0,
+            query: "q".into(),
+        };
+        n.set(s, value, at, None);
+        n
+    }
+
     pub fn get(&self, s: Signal) -> Option<&Reading> {
         self.readings.get(&s)
     }

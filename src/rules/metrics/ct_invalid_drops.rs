@@ -67,34 +67,13 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{At, Evidence, Node, Reading};
+    use crate::metrics::{Evidence, Node};
     use crate::rules::metrics::View;
 
     #[test]
     fn a_configuration_with_tcp_be_liberal_is_not_told_to_set_it() {
         let kb = crate::kb::kb();
-        let node = Node {
-            name: "node-a".into(),
-            source: 0,
-            readings: [(
-                Signal::CtInvalidDropped,
-                Reading {
-                    value: 842.0,
-                    at: At::Query {
-                        source: 0,
-                        query: "q".into(),
-                    },
-                    series: None,
-                },
-            )]
-            .into_iter()
-            .collect(),
-            kernel: None,
-            kubernetes_version: None,
-            mode: None,
-            kube_proxy: true,
-            node_exporter: false,
-        };
+        let node = Node::with_reading(Signal::CtInvalidDropped, 842.0);
         let ev = Evidence::default();
         let view = View {
             tcp_be_liberal: true,

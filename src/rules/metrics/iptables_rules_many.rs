@@ -62,34 +62,13 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{At, Evidence, Node, Reading};
+    use crate::metrics::{Evidence, Node};
     use crate::rules::metrics::View;
 
     #[test]
     fn a_configuration_already_on_nftables_is_not_told_to_move_there() {
         let kb = crate::kb::kb();
-        let node = Node {
-            name: "node-a".into(),
-            source: 0,
-            readings: [(
-                Signal::IptablesRules,
-                Reading {
-                    value: 1e6,
-                    at: At::Query {
-                        source: 0,
-                        query: "q".into(),
-                    },
-                    series: None,
-                },
-            )]
-            .into_iter()
-            .collect(),
-            kernel: None,
-            kubernetes_version: None,
-            mode: None,
-            kube_proxy: true,
-            node_exporter: false,
-        };
+        let node = Node::with_reading(Signal::IptablesRules, 1e6);
         let ev = Evidence::default();
         let judge_with = |view: &View| {
             judge(&crate::rules::metrics::Judge {
