@@ -1100,6 +1100,11 @@ fn alert_rules(file: &mut SourceFile, d: &Document, groups: &Node, describe: &st
             let Some(text) = expr.as_str() else {
                 continue;
             };
+            // Only what KP610 reads: expressions naming kube-proxy's or the IPVS metrics (a
+            // file keeps its text and documents for the rules only when it has such a rule).
+            if !text.contains("kubeproxy_") && !text.contains("ipvs_") {
+                continue;
+            }
             let (name, alert) = match (str_of(d, r.get("alert")), str_of(d, r.get("record"))) {
                 (Some(a), _) => (a, true),
                 (None, Some(r)) => (r, false),

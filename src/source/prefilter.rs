@@ -73,13 +73,6 @@ const WORDS: &[(&str, Word)] = &[
     ("x-k8s.io", Word::Decisive),
     ("kubeadmConfigSpec", Word::Decisive),
     ("KubeOneCluster", Word::Decisive),
-    // kube-proxy's and node_exporter's IPVS metrics in PromQL (alert and recording rules,
-    // KP610); before `ipvs`, which they start with.
-    ("kubeproxy_", Word::Decisive),
-    ("ipvs_incoming_", Word::Decisive),
-    ("ipvs_outgoing_", Word::Decisive),
-    ("ipvs_connections_", Word::Decisive),
-    ("ipvs_backend_", Word::Decisive),
     ("conntrack", Word::SectionKey),
     ("iptables", Word::SectionKey),
     ("ipvs", Word::SectionKey),
@@ -169,7 +162,57 @@ pub fn may_matter(bytes: &[u8]) -> bool {
             return true;
         }
     }
-    false
+    rule_file_with_proxy_metrics(bytes)
+}
+
+/// A Prometheus rule file or PrometheusRule object (a `groups:` key) whose PromQL may hold what
+/// KP610 reports: the removed `_latency_microseconds` histogram, an IPVS metric without
+/// node_exporter's `node_` prefix, incoming and outgoing IPVS packets together, or `rate()`,
+/// `irate()` or `increase()` right around one of kube-proxy's gauges. Checked apart from the
+/// main scan with SIMD substring searches, only for files the scan found nothing in: rule files
+/// that use kube-proxy's metrics correctly are common and large, and are not parsed.
+fn rule_file_with_proxy_metrics(bytes: &[u8]) -> bool {
+    if memmem::find(bytes, b"groups:").is_none() {
+        return false;
+    }
+    if memmem::find(bytes, b"_latency_microseconds").is_some() {
+        return true;
+    }
+    let (mut incoming, mut outgoing) = (false, false);
+    for i in memmem::find_iter(bytes, b"ipvs_") {
+        let rest = &bytes[i + 5..];
+        let known = [
+            &b"incoming_"[..],
+            b"outgoing_",
+            b"connections_",
+            b"backend_",
+        ]
+        .iter()
+        .any(|w| rest.starts_with(w));
+        if !known {
+            continue;
+        }
+        if i < 5 || &bytes[i - 5..i] != b"node_" {
+            return true;
+        }
+        incoming |= rest.starts_with(b"incoming_packets");
+        outgoing |= rest.starts_with(b"outgoing_packets");
+    }
+    if incoming && outgoing {
+        return true;
+    }
+    crate::rules::network::alert_metric_names::GAUGES
+        .iter()
+        .any(|g| {
+            memmem::find_iter(bytes, g.as_bytes()).any(|i| {
+                let before = bytes[..i].trim_ascii_end();
+                let Some(before) = before.strip_suffix(b"(") else {
+                    return false;
+                };
+                let before = before.trim_ascii_end();
+                before.ends_with(b"rate") || before.ends_with(b"increase")
+            })
+        })
 }
 
 /// Whether the bytes are text kp-lint can decode without parsing: within the size limit, UTF-8

@@ -95,7 +95,7 @@ const WRONG_NAMES: &[(&str, &str)] = &[
 ];
 
 /// kube-proxy's gauges (pkg/proxy/metrics/metrics.go), two of them named `_total`.
-const GAUGES: &[&str] = &[
+pub const GAUGES: &[&str] = &[
     "kubeproxy_sync_proxy_rules_no_local_endpoints_total",
     "kubeproxy_sync_proxy_rules_iptables_total",
     "kubeproxy_sync_proxy_rules_iptables_last",
