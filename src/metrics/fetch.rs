@@ -106,7 +106,6 @@ pub fn redact(url: &str) -> String {
 #[derive(Debug)]
 pub struct Fetched {
     pub body: String,
-    pub content_type: Option<String>,
     /// When the answer arrived (seconds since the epoch).
     pub taken_at: f64,
 }
@@ -339,7 +338,6 @@ pub fn get(
     })?;
     Ok(Fetched {
         body,
-        content_type,
         taken_at: now_epoch(),
     })
 }

@@ -89,8 +89,6 @@ pub enum Signal {
     CtInvalidDropped,
     /// iptables-restore and nftables sync failures.
     SyncFailures,
-    /// `node_ipvs_backend_weight` series (one per IPVS real server).
-    IpvsBackends,
     /// Distinct IPVS virtual servers in `node_ipvs_backend_weight`.
     IpvsVirtualServers,
     /// CPUs of the node (`node_cpu_seconds_total{mode="idle"}` series, or `machine_cpu_cores`).
@@ -462,7 +460,6 @@ pub fn from_exposition(
             .collect();
         vs.sort();
         vs.dedup();
-        node.set(Signal::IpvsBackends, backends.len() as f64, at(first), None);
         node.set(Signal::IpvsVirtualServers, vs.len() as f64, at(first), None);
     }
     let idle: Vec<&text::Sample> = exp

@@ -109,7 +109,6 @@ pub fn queries() -> Vec<(Signal, String)> {
             Signal::SyncFailures,
             "sum by (instance) (increase(kubeproxy_sync_proxy_rules_iptables_restore_failures_total[{W}])) or sum by (instance) (increase(kubeproxy_sync_proxy_rules_nftables_sync_failures_total[{W}]))".into(),
         ),
-        (Signal::IpvsBackends, "count by (instance) (node_ipvs_backend_weight)".into()),
         (
             Signal::IpvsVirtualServers,
             "count by (instance) (count by (instance, local_address, local_port, proto) (node_ipvs_backend_weight))".into(),
@@ -345,7 +344,7 @@ pub fn collect(ev: &mut Evidence, base: &str, window: &str, opts: &FetchOptions)
                 Signal::ConntrackEntries
                 | Signal::ConntrackLimit
                 | Signal::Cores
-                | Signal::IpvsBackends => nodes[i].node_exporter = true,
+                | Signal::IpvsVirtualServers => nodes[i].node_exporter = true,
                 Signal::IptablesRules => {
                     nodes[i].kube_proxy = true;
                     nodes[i].mode = Some(Fact {
