@@ -140,7 +140,7 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{At, Evidence, Node, Reading};
+    use crate::metrics::{At, Node, Reading};
     use crate::rules::metrics::View;
 
     #[test]
@@ -173,16 +173,7 @@ mod tests {
             kube_proxy: false,
             node_exporter: true,
         };
-        let ev = Evidence::default();
-        let view = View::defaults(kb);
-        let j = crate::rules::metrics::Judge {
-            node: &node,
-            view: &view,
-            ev: &ev,
-            t: &kb.tuning.metrics,
-            kb,
-        };
-        let v = judge(&j).unwrap();
+        let v = crate::rules::metrics::judge_one(judge, &node, &View::defaults(kb)).unwrap();
         assert!(!v.message.contains("configuration"), "{}", v.message);
         assert!(!v.help.contains("configuration asks"), "{}", v.help);
         assert!(v.set.is_empty());

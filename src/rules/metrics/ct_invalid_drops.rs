@@ -67,27 +67,19 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{Evidence, Node};
+    use crate::metrics::Node;
     use crate::rules::metrics::View;
 
     #[test]
     fn a_configuration_with_tcp_be_liberal_is_not_told_to_set_it() {
         let kb = crate::kb::kb();
         let node = Node::with_reading(Signal::CtInvalidDropped, 842.0);
-        let ev = Evidence::default();
         let view = View {
             tcp_be_liberal: true,
             from_config: true,
             ..View::defaults(kb)
         };
-        let v = judge(&crate::rules::metrics::Judge {
-            node: &node,
-            view: &view,
-            ev: &ev,
-            t: &kb.tuning.metrics,
-            kb,
-        })
-        .unwrap();
+        let v = crate::rules::metrics::judge_one(judge, &node, &view).unwrap();
         assert!(!v.help.contains("set conntrack.tcpBeLiberal"), "{}", v.help);
     }
 }

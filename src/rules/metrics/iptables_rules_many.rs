@@ -62,24 +62,15 @@ pub fn judge(j: &Judge<'_>) -> Option<Verdict> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{Evidence, Node};
+    use crate::metrics::Node;
     use crate::rules::metrics::View;
 
     #[test]
     fn a_configuration_already_on_nftables_is_not_told_to_move_there() {
         let kb = crate::kb::kb();
         let node = Node::with_reading(Signal::IptablesRules, 1e6);
-        let ev = Evidence::default();
-        let judge_with = |view: &View| {
-            judge(&crate::rules::metrics::Judge {
-                node: &node,
-                view,
-                ev: &ev,
-                t: &kb.tuning.metrics,
-                kb,
-            })
-            .unwrap()
-        };
+        let judge_with =
+            |view: &View| crate::rules::metrics::judge_one(judge, &node, view).unwrap();
         let defaults = View::defaults(kb);
         assert!(judge_with(&defaults).help.contains("plan a move"));
         let nft = View {

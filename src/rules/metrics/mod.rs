@@ -109,6 +109,23 @@ impl View {
     }
 }
 
+/// One rule's `judge` on a node against a view, with no other evidence (for rule tests).
+#[cfg(test)]
+pub(crate) fn judge_one(
+    judge: fn(&Judge<'_>) -> Option<Verdict>,
+    node: &Node,
+    view: &View,
+) -> Option<Verdict> {
+    let kb = crate::kb::kb();
+    judge(&Judge {
+        node,
+        view,
+        ev: &Evidence::default(),
+        t: &kb.tuning.metrics,
+        kb,
+    })
+}
+
 /// What a rule concludes about one node.
 #[derive(Debug, Clone)]
 pub struct Verdict {
