@@ -127,6 +127,17 @@ fn findings(run: &Run) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The first finding of rule `code` in a JSON run, as JSON.
+fn finding_of(run: &Run, code: &str) -> serde_json::Value {
+    json(run)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {code}: {}", run.all()))
+}
+
 fn codes(run: &Run) -> Vec<String> {
     let mut c: Vec<String> = findings(run).into_iter().map(|f| f.0).collect();
     c.sort();
@@ -283,13 +294,10 @@ fn recommend_uses_measured_values_and_lints_clean_for_them() {
     let all = j["findings"].as_array().unwrap();
     assert!(!all.iter().any(|f| f["code"] == "KP810"), "{}", run.stdout);
     for code in ["KP813", "KP815"] {
-        let f = all
-            .iter()
-            .find(|f| f["code"] == code)
-            .unwrap_or_else(|| panic!("{code}: {}", run.stdout));
+        let f = finding_of(&run, code);
         assert!(f["fix"].is_null(), "{code} still offers a fix: {f}");
     }
-    let kp815 = all.iter().find(|f| f["code"] == "KP815").unwrap();
+    let kp815 = finding_of(&run, "KP815");
     assert!(
         kp815["help"]
             .as_str()
@@ -1050,13 +1058,7 @@ fn real_prometheus_scraping_kube_proxy_and_node_exporter() {
         "{}",
         run.all()
     );
-    let j = json(&run);
-    let kp810 = j["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "KP810")
-        .unwrap();
+    let kp810 = finding_of(&run, "KP810");
     assert_eq!(kp810["file"], base.as_str());
     assert!(
         kp810["message"].as_str().unwrap().contains("on 127.0.0.1"),
@@ -1090,12 +1092,7 @@ fn real_prometheus_scraping_kube_proxy_and_node_exporter() {
         &[],
     );
     let j = json(&run);
-    let kp810 = j["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "KP810")
-        .unwrap_or_else(|| panic!("{}", run.all()));
+    let kp810 = finding_of(&run, "KP810");
     assert_eq!(kp810["file"], conf);
     assert_eq!(kp810["line"], 5, "{kp810}");
     assert_eq!(
