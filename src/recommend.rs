@@ -66,16 +66,9 @@ fn measured(profile: &Profile, kb: &Kb) -> Vec<(String, String, String)> {
         return Vec::new();
     };
     let view = crate::rules::metrics::View::defaults(kb);
-    let mut worst: Vec<(String, crate::rules::metrics::Verdict)> = Vec::new();
-    for (node, v) in crate::rules::judge_metrics(ev, &view, kb) {
-        match worst.iter_mut().find(|(_, w)| w.rule.code == v.rule.code) {
-            Some(slot) if v.score > slot.1.score => *slot = (node, v),
-            Some(_) => {}
-            None => worst.push((node, v)),
-        }
-    }
     let mut out = Vec::new();
-    for (node, v) in worst {
+    let verdicts = crate::rules::judge_metrics(ev, &view, kb);
+    for (v, _, node) in crate::rules::metrics::worst_per_rule(verdicts) {
         for (path, value) in &v.set {
             let key = path.rsplit('.').next().unwrap_or(path).to_string();
             out.push((

@@ -170,23 +170,7 @@ impl Judge<'_> {
 pub fn check_config(cx: &mut Ctx<'_>, ev: &Evidence) {
     let view = View::from_ctx(cx);
     let verdicts = crate::rules::judge_metrics(ev, &view, cx.kb);
-    let mut by_rule: Vec<(Verdict, usize, String)> = Vec::new();
-    for (node, v) in verdicts {
-        match by_rule
-            .iter_mut()
-            .find(|(b, _, _)| b.rule.code == v.rule.code)
-        {
-            Some(slot) => {
-                slot.1 += 1;
-                if v.score > slot.0.score {
-                    slot.0 = v;
-                    slot.2 = node;
-                }
-            }
-            None => by_rule.push((v, 1, node)),
-        }
-    }
-    for (v, count, node) in by_rule {
+    for (v, count, node) in worst_per_rule(verdicts) {
         let others = if count > 1 {
             format!(" (the worst of {count} nodes)")
         } else {
@@ -210,6 +194,28 @@ pub fn check_config(cx: &mut Ctx<'_>, ev: &Evidence) {
         let fix = fix_for(cx, &v);
         cx.findings.push(f.with_fix(fix));
     }
+}
+
+/// One verdict per rule: the worst node's (highest score), with how many nodes show it and the
+/// worst node's name.
+pub fn worst_per_rule(verdicts: Vec<(String, Verdict)>) -> Vec<(Verdict, usize, String)> {
+    let mut by_rule: Vec<(Verdict, usize, String)> = Vec::new();
+    for (node, v) in verdicts {
+        match by_rule
+            .iter_mut()
+            .find(|(b, _, _)| b.rule.code == v.rule.code)
+        {
+            Some(slot) => {
+                slot.1 += 1;
+                if v.score > slot.0.score {
+                    slot.0 = v;
+                    slot.2 = node;
+                }
+            }
+            None => by_rule.push((v, 1, node)),
+        }
+    }
+    by_rule
 }
 
 /// The unsafe fix that applies a verdict's values (all of them, or none).
