@@ -378,6 +378,47 @@ fn unusable_sources_are_reported_and_the_static_rules_still_run() {
 }
 
 #[test]
+fn size_limit_and_ca_file_problems_are_findings() {
+    // --max-metrics-size bounds saved files too.
+    let run = kp(
+        &[
+            "--format",
+            "json",
+            "--max-metrics-size",
+            "100",
+            "--metrics",
+            HEALTHY,
+        ],
+        &[],
+    );
+    let f = finding_of(&run, "KP801");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than the limit of 100 bytes"),
+        "{f}"
+    );
+    // A --ca-file that holds no certificate: said for the URL, nothing fetched.
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, "not a certificate\n").unwrap();
+    let run = kp(
+        &[
+            "--format",
+            "json",
+            "--ca-file",
+            ca.to_str().unwrap(),
+            "--metrics",
+            "https://127.0.0.1:9/metrics",
+        ],
+        &[],
+    );
+    let f = finding_of(&run, "KP801");
+    assert!(f["message"].as_str().unwrap().contains("--ca-file"), "{f}");
+}
+
+#[test]
 fn usage_errors_for_metrics_flags() {
     let run = kp(
         &["--metrics", HEALTHY, "--prometheus-window", "an hour"],

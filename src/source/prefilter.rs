@@ -343,6 +343,34 @@ mod tests {
     }
 
     #[test]
+    fn rule_files_only_when_kp610_may_report() {
+        let rule = |expr: &str| {
+            format!("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: {expr}\n")
+        };
+        // Correct uses of kube-proxy's metrics: not parsed.
+        no(&rule(
+            "histogram_quantile(0.99, rate(kubeproxy_sync_proxy_rules_duration_seconds_bucket[5m])) > 1",
+        ));
+        no(&rule(
+            "kubeproxy_sync_proxy_rules_no_local_endpoints_total > 0",
+        ));
+        no(&rule("rate(node_ipvs_incoming_packets_total[5m]) > 1e6"));
+        // What KP610 reports.
+        yes(&rule("rate(ipvs_incoming_packets_total[5m]) > 1"));
+        yes(&rule(
+            "rate(node_ipvs_incoming_packets_total[5m]) - rate(node_ipvs_outgoing_packets_total[5m])",
+        ));
+        yes(&rule(
+            "increase( kubeproxy_sync_proxy_rules_no_local_endpoints_total[10m]) > 0",
+        ));
+        yes(&rule(
+            "rate(kubeproxy_sync_proxy_rules_latency_microseconds_count[5m])",
+        ));
+        // The same words outside a rule file (a dashboard): not parsed.
+        no("panels:\n  - expr: rate(ipvs_incoming_packets_total[5m])\n");
+    }
+
+    #[test]
     fn kube_proxy_documents_matter() {
         yes("apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n");
         yes("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n");
